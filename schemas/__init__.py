@@ -1,0 +1,1 @@
+"""Shared shapes of deflator: the observation, the fetched page, units and vocabularies."""

@@ -1,0 +1,1 @@
+"""Fetching, archiving and parsing sources. Speaks schemas/ only; never imports warehouse/."""

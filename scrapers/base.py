@@ -1,0 +1,73 @@
+"""What a source is: its URLs, its recordings for offline runs, and a parser."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from schemas.enums import Leg
+from schemas.observation import FetchedPage, Observation, ParseProblem
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A real recorded response in the shared data folder, replayed in place of ``url``.
+
+    Attributes:
+        url: The live URL the recording stands for.
+        path: Path of the recorded body, relative to the shared data folder.
+        captured_at: When the response was captured (from its PROVENANCE file); replayed
+            pages carry it as their fetch time, so observations are dated truthfully.
+        content_type: Content-Type to serve it with.
+    """
+
+    url: str
+    path: str
+    captured_at: datetime
+    content_type: str = "application/json"
+
+
+@dataclass
+class ParseResult:
+    """What a parser made of one page.
+
+    Attributes:
+        observations: Prices read, normalized, validated.
+        problems: Entries that looked like prices but could not be read (page, text, why).
+        skipped: Entries deliberately not taken as list prices, counted by reason
+            (free variants, variable-price routers, fields in units deflator does not track).
+    """
+
+    observations: list[Observation] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def extend(self, other: ParseResult) -> None:
+        self.observations.extend(other.observations)
+        self.problems.extend(other.problems)
+        self.skipped.update(other.skipped)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source of prices: where to fetch, what was recorded, how to parse.
+
+    Attributes:
+        name: Stable name used in the run ledger, history and on the command line.
+        leg: The cost-model leg its prices belong to.
+        description: One line for ``deflator sources``.
+        urls: Live URLs fetched each night, in order.
+        recordings: Recorded responses that stand in for ``urls`` offline.
+        parser_version: Bumped whenever the parser's output for the same page changes.
+        parse: Turns one fetched page into a ParseResult; never touches the network.
+    """
+
+    name: str
+    leg: Leg
+    description: str
+    urls: tuple[str, ...]
+    recordings: tuple[Recording, ...]
+    parser_version: str
+    parse: Callable[[FetchedPage], ParseResult]

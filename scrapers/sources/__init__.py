@@ -1,0 +1,1 @@
+"""One module per source. Each defines ``SOURCE``; scrapers.registry finds them all."""
