@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -34,9 +35,9 @@ class FetchedPage(BaseModel):
     fetched_at: datetime
     replayed: bool = False
 
-    @property
+    @cached_property
     def sha256(self) -> str:
-        """Content address of the body."""
+        """Content address of the body (computed once per page)."""
         return hashlib.sha256(self.body).hexdigest()
 
     def text(self) -> str:
@@ -67,7 +68,9 @@ class Observation(BaseModel):
 
     source: str = Field(min_length=1, description="deflator source name that produced it")
     leg: Leg
-    provider: str = Field(min_length=1, description="who sells at this price (openai, openrouter, azure…)")
+    provider: str = Field(
+        min_length=1, description="who sells at this price (openai, openrouter, azure…)"
+    )
     sku: str = Field(min_length=1, description="the provider's stable id for what is sold")
     model: str | None = Field(default=None, description="model name as published, if a model")
     component: Component
@@ -76,10 +79,16 @@ class Observation(BaseModel):
     price: Decimal = Field(description="amount in the canonical unit of the component")
     currency: Currency
     unit: CanonicalUnit
-    published_text: str = Field(description="the price exactly as published (cell text or field value)")
-    published_unit: str = Field(description="the unit as published, e.g. 'per token', 'per 1K tokens'")
+    published_text: str = Field(
+        description="the price exactly as published (cell text or field value)"
+    )
+    published_unit: str = Field(
+        description="the unit as published, e.g. 'per token', 'per 1K tokens'"
+    )
     observed_at: datetime
-    effective_date: date | None = Field(default=None, description="when the price took effect, if stated")
+    effective_date: date | None = Field(
+        default=None, description="when the price took effect, if stated"
+    )
     source_url: str
     page_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     parser_version: str = Field(min_length=1)
@@ -122,4 +131,4 @@ class ParseProblem(BaseModel):
 def _as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("timestamps must carry a time zone")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)

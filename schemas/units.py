@@ -16,8 +16,17 @@ The two entry points:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import (
+    Decimal,
+    DecimalException,
+    InvalidOperation,
+    Overflow,
+    Underflow,
+    localcontext,
+)
 
 from schemas.enums import CanonicalUnit, Currency
 
@@ -53,9 +62,14 @@ class UnitSpec:
 
     def factor(self) -> Decimal:
         """Multiplier from the published amount to the canonical amount."""
-        if self.canonical is CanonicalUnit.PER_1M_TOKENS:
-            return Decimal(1_000_000) / self.per
-        return Decimal(1) / self.per
+        base = Decimal(1_000_000) if self.canonical is CanonicalUnit.PER_1M_TOKENS else Decimal(1)
+        value = base / self.per
+        # A sub-unit's ``per`` is a rounded fraction (1/60 kept to 28 digits), so its reciprocal
+        # lands a hair off the whole number it stands for (59.99...99 for 60): snap it back.
+        nearest = value.to_integral_value()
+        if nearest and abs(value - nearest) <= nearest.scaleb(-20):
+            return nearest
+        return value
 
 
 # Units sources use for API fields; pages go through _UNIT_PATTERNS below.
@@ -91,10 +105,19 @@ _UNIT_PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"(?:gpu[\s-]*)?(?:hour|hr|h)(?:\s*per\s*gpu|/gpu)?"), PER_HOUR),
     (re.compile(r"gpu\s*/\s*(?:hour|hr|h)"), PER_HOUR),
     (re.compile(r"(?:instance[\s-]*)?(?:hour|hr|h)"), PER_HOUR),
-    (re.compile(r"(?:minute|min)"), UnitSpec(CanonicalUnit.PER_HOUR, Decimal(1) / 60, "per minute")),
-    (re.compile(r"(?:second|sec|s)"), UnitSpec(CanonicalUnit.PER_HOUR, Decimal(1) / 3600, "per second")),
+    (
+        re.compile(r"(?:minute|min)"),
+        UnitSpec(CanonicalUnit.PER_HOUR, Decimal(1) / 60, "per minute"),
+    ),
+    (
+        re.compile(r"(?:second|sec|s)"),
+        UnitSpec(CanonicalUnit.PER_HOUR, Decimal(1) / 3600, "per second"),
+    ),
     (re.compile(r"kwh|kilowatt[\s-]*hours?"), PER_KWH),
-    (re.compile(r"mwh|megawatt[\s-]*hours?"), UnitSpec(CanonicalUnit.PER_KWH, Decimal(1000), "per MWh")),
+    (
+        re.compile(r"mwh|megawatt[\s-]*hours?"),
+        UnitSpec(CanonicalUnit.PER_KWH, Decimal(1000), "per MWh"),
+    ),
     (re.compile(r"gb[\s-]*(?:/|per)?\s*(?:month|mo)|gb[\s-]*months?"), PER_GB_MONTH),
     (re.compile(r"gb(?:\s+(?:transferred|egress|out|data\s+transfer))?"), PER_GB),
 ]
@@ -117,6 +140,8 @@ _CURRENCY_WORDS = {
     "eur": Currency.EUR,
     "€": Currency.EUR,
 }
+
+_CENTS = {"¢", "cent", "cents"}
 
 _MONEY = re.compile(
     r"""^\s*
@@ -183,9 +208,16 @@ def parse_unit(text: str) -> UnitSpec:
 
 
 def normalize(amount: object, unit: UnitSpec) -> Decimal:
-    """Convert an amount published in ``unit`` into the canonical unit, exactly."""
-    value = parse_amount(amount) * unit.factor()
-    return _tidy(value)
+    """Convert an amount published in ``unit`` into the canonical unit, exactly.
+
+    Negative amounts are refused: sources use them as sentinels ("-1": variable price), and a
+    sentinel must never become a price.
+    """
+    number = parse_amount(amount)
+    if number < 0:
+        raise PriceParseError(amount, "negative price")
+    with _in_range(amount):
+        return _tidy(number * unit.factor())
 
 
 def parse_price(
@@ -218,20 +250,21 @@ def parse_price(
     number = parse_amount(match.group("num"))
     pre = (match.group("pre") or "").lower()
     post = (match.group("post") or "").lower()
+    post_currency = _currency_word(post, raw) if post and post not in _CENTS else None
     rest = match.group("rest").strip()
 
-    is_cents = post in {"¢", "cent", "cents"}
+    is_cents = post in _CENTS
     stated = _currency_of(pre, raw, currency) if pre else None
     if post and not is_cents:
-        stated_post = _CURRENCY_WORDS[post]
-        if stated and stated is not stated_post:
+        if stated and stated is not post_currency:
             raise PriceParseError(raw, "two different currencies")
-        stated = stated_post
+        stated = post_currency
     if is_cents:
         if stated not in (None, Currency.USD):
             raise PriceParseError(raw, "cents of a currency other than USD")
         stated = Currency.USD
-        number = number / 100
+        with _in_range(raw):
+            number = number / 100
     if stated is None:
         if currency is None:
             raise PriceParseError(raw, "no currency stated and none given by the source")
@@ -240,10 +273,14 @@ def parse_price(
         raise PriceParseError(raw, f"currency {stated} differs from the page's {currency}")
 
     hint = parse_unit(unit) if isinstance(unit, str) else unit
-    if rest and hint is not None and hint.canonical is CanonicalUnit.PER_1M_TOKENS:
-        # "$0.03/1K" under a per-token header: the header says what the 1K counts.
-        if _BARE_COUNT.fullmatch(_normalize_unit_text(rest)):
-            rest = f"{rest} tokens"
+    # "$0.03/1K" under a per-token header: the header says what the 1K counts.
+    if (
+        rest
+        and hint is not None
+        and hint.canonical is CanonicalUnit.PER_1M_TOKENS
+        and _BARE_COUNT.fullmatch(_normalize_unit_text(rest))
+    ):
+        rest = f"{rest} tokens"
     if rest:
         try:
             spec = parse_unit(rest)
@@ -255,8 +292,10 @@ def parse_price(
         raise PriceParseError(raw, "no unit stated and none given by the source")
     if number < 0:
         raise PriceParseError(raw, "negative price")
+    with _in_range(raw):
+        amount = _tidy(number * spec.factor())
     return ParsedPrice(
-        amount=_tidy(number * spec.factor()),
+        amount=amount,
         currency=stated,
         unit=spec.canonical,
         published_amount=parse_amount(match.group("num")),
@@ -269,7 +308,27 @@ def _currency_of(prefix: str, raw: str, hint: Currency | None) -> Currency:
         if hint is None:
             raise PriceParseError(raw, "'¥' is CNY or JPY; the source must state which")
         return hint
-    return _CURRENCY_WORDS[prefix]
+    return _currency_word(prefix, raw)
+
+
+def _currency_word(word: str, raw: str) -> Currency:
+    # IGNORECASE lets "ſ" (long s) and "K" (Kelvin) match the ASCII letters of "USD" or
+    # "cents"; such words are not currencies deflator knows, so refuse them by name.
+    found = _CURRENCY_WORDS.get(word)
+    if found is None:
+        raise PriceParseError(raw, f"unknown currency {word!r}")
+    return found
+
+
+@contextmanager
+def _in_range(raw: object) -> Iterator[None]:
+    """Refuse amounts too large or too small for exact Decimal arithmetic (1e30, 1e-999999999)."""
+    try:
+        with localcontext() as ctx:
+            ctx.traps[InvalidOperation] = ctx.traps[Overflow] = ctx.traps[Underflow] = True
+            yield
+    except DecimalException:
+        raise PriceParseError(raw, "amount out of range") from None
 
 
 def _token_unit(match: re.Match[str], original: str) -> UnitSpec:
@@ -279,7 +338,11 @@ def _token_unit(match: re.Match[str], original: str) -> UnitSpec:
     per = count * mult
     if per <= 0:
         raise PriceParseError(original, "a token count must be positive")
-    labels = {Decimal(1): "per token", Decimal(1_000): "per 1K tokens", Decimal(1_000_000): "per 1M tokens"}
+    labels = {
+        Decimal(1): "per token",
+        Decimal(1_000): "per 1K tokens",
+        Decimal(1_000_000): "per 1M tokens",
+    }
     return UnitSpec(CanonicalUnit.PER_1M_TOKENS, per, labels.get(per, f"per {per:f} tokens"))
 
 
@@ -303,7 +366,9 @@ def _normalize_unit_text(text: str) -> str:
 
 
 def _tidy(value: Decimal) -> Decimal:
-    """Drop trailing zeros so equal prices compare and print alike (2.500000 -> 2.5)."""
+    """Drop trailing zeros so equal prices compare and print alike (2.500000 -> 2.5, -0 -> 0)."""
+    if value.is_zero():
+        return Decimal(0)
     normalized = value.normalize()
     # normalize() turns 100 into 1E+2; quantize back to a plain integer exponent.
     if normalized.as_tuple().exponent > 0:
