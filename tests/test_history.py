@@ -1,0 +1,142 @@
+"""SCD2 price history: new, unchanged, changed, withdrawn, stale, and failed sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.warehouse_utils import at, counts, history, obs, outcome
+from warehouse.connection import connect
+from warehouse.load import load_run
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+def run(con, n: int, outcomes):
+    return load_run(con, f"run{n}", "offline", at(n), outcomes)
+
+
+def naive(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=None)
+
+
+def test_first_run_opens_one_row_per_series(con):
+    report = run(con, 1, [outcome([obs("a", "2.5", at(1)), obs("b", "10", at(1))], at(1))])
+    assert report.status == "ok"
+    assert report.sources[0].history_new == 2
+    assert history(con, "a") == [(Decimal("2.5"), naive(at(1)), None, None)]
+
+
+def test_same_night_again_adds_nothing(con):
+    night = [obs("a", "2.5", at(1)), obs("b", "10", at(1))]
+    run(con, 1, [outcome(night, at(1))])
+    before = counts(con)
+    report = run(con, 2, [outcome(night, at(1))])
+    after = counts(con)
+    assert report.observations_new == 0
+    assert report.history_changes == 0
+    assert after["observations"] == before["observations"] == 2
+    assert after["price_history"] == before["price_history"] == 2
+
+
+def test_unchanged_price_only_moves_last_observed(con):
+    run(con, 1, [outcome([obs("a", "2.5", at(1))], at(1))])
+    report = run(con, 2, [outcome([obs("a", "2.5", at(2))], at(2))])
+    assert report.observations_new == 1
+    assert report.history_changes == 0
+    row = con.execute("SELECT valid_from, last_observed_at FROM price_history").fetchone()
+    assert row == (naive(at(1)), naive(at(2)))
+
+
+def test_price_cut_closes_old_row_at_new_start(con):
+    run(con, 1, [outcome([obs("a", "2.5", at(1)), obs("b", "10", at(1))], at(1))])
+    report = run(con, 2, [outcome([obs("a", "2", at(2)), obs("b", "10", at(2))], at(2))])
+    assert report.sources[0].history_changed == 1
+    assert report.sources[0].history_new == 0
+    assert history(con, "a") == [
+        (Decimal("2.5"), naive(at(1)), naive(at(2)), "changed"),
+        (Decimal("2"), naive(at(2)), None, None),
+    ]
+    assert len(history(con, "b")) == 1
+
+
+def test_missing_series_is_withdrawn_and_can_come_back(con):
+    run(con, 1, [outcome([obs("a", "2.5", at(1)), obs("b", "10", at(1))], at(1))])
+    report = run(con, 2, [outcome([obs("a", "2.5", at(2))], at(2))])
+    assert report.sources[0].history_withdrawn == 1
+    assert history(con, "b") == [(Decimal("10"), naive(at(1)), naive(at(2)), "withdrawn")]
+    run(con, 3, [outcome([obs("a", "2.5", at(3)), obs("b", "9", at(3))], at(3))])
+    assert history(con, "b")[-1] == (Decimal("9"), naive(at(3)), None, None)
+
+
+def test_failed_source_keeps_its_prices_in_force(con):
+    run(con, 1, [outcome([obs("a", "2.5", at(1))], at(1))])
+    report = run(con, 2, [outcome([], at(2), status="failed", error="fetch: HTTP 503")])
+    assert report.status == "failed"
+    assert history(con, "a") == [(Decimal("2.5"), naive(at(1)), None, None)]
+    ledger = con.execute("SELECT status, error FROM run_sources WHERE run_id = 'run2'").fetchone()
+    assert ledger == ("failed", "fetch: HTTP 503")
+
+
+def test_collapsed_row_count_fails_the_source_as_drift(con):
+    first = [obs(f"m{i}", "1", at(1)) for i in range(10)]
+    run(con, 1, [outcome(first, at(1))])
+    report = run(con, 2, [outcome(first[:4], at(2))])
+    source = report.sources[0]
+    assert source.status == "failed"
+    assert "fewer than half of the last good run's 10" in source.error
+    assert (
+        con.execute("SELECT count(*) FROM price_history WHERE valid_to IS NULL").fetchone()[0] == 10
+    )
+
+
+def test_older_page_replayed_later_does_not_rewrite_history(con):
+    run(con, 1, [outcome([obs("a", "2.5", at(1))], at(1))])
+    run(con, 2, [outcome([obs("a", "2", at(5))], at(5))])
+    report = run(con, 3, [outcome([obs("a", "3", at(3))], at(3))])
+    assert report.history_changes == 0
+    assert [r[0] for r in history(con, "a")] == [Decimal("2.5"), Decimal("2")]
+
+
+def test_quarantine_holds_implausible_prices_with_reasons(con):
+    run(con, 1, [outcome([obs("a", "2.5", at(1)), obs("b", "1", at(1))], at(1))])
+    batch = [
+        obs("a", "2500000", at(2)),  # a per-1M value read as per-token: $2.5M per 1M
+        obs("b", "0.05", at(2)),  # a 20x cut in one night
+        obs("c", "0", at(2)),  # zero is not a list price
+    ]
+    report = run(con, 2, [outcome(batch, at(2))])
+    assert report.quarantined == 3
+    reasons = dict(con.execute("SELECT sku, reason FROM quarantine").fetchall())
+    assert reasons["a"].startswith("implausible: above $1,000 per 1M tokens")
+    assert reasons["b"] == "moved more than 10× in one step (from 1.0 to 0.05)"
+    assert reasons["c"] == "zero or negative price: not a list price"
+    # the quarantined series keep their prices and are not withdrawn
+    assert history(con, "a") == [(Decimal("2.5"), naive(at(1)), None, None)]
+    assert history(con, "b") == [(Decimal("1"), naive(at(1)), None, None)]
+    assert history(con, "c") == []
+    again = run(con, 3, [outcome(batch, at(2))])
+    assert again.quarantined == 0
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 3
+
+
+def test_error_inside_the_load_leaves_the_warehouse_unchanged(con, monkeypatch):
+    run(con, 1, [outcome([obs("a", "2.5", at(1))], at(1))])
+    before = counts(con)
+    import warehouse.load as load_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(load_module, "_insert_ledger", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(con, 2, [outcome([obs("a", "2", at(2)), obs("z", "1", at(2))], at(2))])
+    assert counts(con) == before
+    assert history(con, "a") == [(Decimal("2.5"), naive(at(1)), None, None)]

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: migrations, loading, price history, quarantine. Speaks schemas/ only."""
