@@ -14,7 +14,9 @@ from scrapers.base import Source
 def all_sources() -> dict[str, Source]:
     """Every source, by name, in a stable order."""
     found: dict[str, Source] = {}
-    for module_info in sorted(pkgutil.iter_modules(scrapers.sources.__path__), key=lambda m: m.name):
+    for module_info in sorted(
+        pkgutil.iter_modules(scrapers.sources.__path__), key=lambda m: m.name
+    ):
         module = importlib.import_module(f"scrapers.sources.{module_info.name}")
         source = getattr(module, "SOURCE", None)
         if not isinstance(source, Source):
