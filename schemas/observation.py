@@ -92,6 +92,12 @@ class Observation(BaseModel):
     source_url: str
     page_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     parser_version: str = Field(min_length=1)
+    accelerator: str | None = Field(
+        default=None, description="canonical accelerator id of a compute price (H100-SXM-80GB…)"
+    )
+    accelerator_count: int | None = Field(
+        default=None, ge=1, description="accelerators in the instance the price is for"
+    )
 
     @field_validator("observed_at")
     @classmethod

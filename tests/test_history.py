@@ -140,3 +140,41 @@ def test_error_inside_the_load_leaves_the_warehouse_unchanged(con, monkeypatch):
         run(con, 2, [outcome([obs("a", "2", at(2)), obs("z", "1", at(2))], at(2))])
     assert counts(con) == before
     assert history(con, "a") == [(Decimal("2.5"), naive(at(1)), None, None)]
+
+
+def test_a_batch_of_dated_prices_becomes_one_row_per_price_change(con):
+    """A backfill brings a series' whole past at once: each change is a row, equal runs merge."""
+    from datetime import date
+
+    def dated(price: str, day: int):
+        return obs("a", price, at(20)).model_copy(update={"effective_date": date(2026, 11, day)})
+
+    points = [dated("2.5", 1), dated("2.5", 2), dated("2", 3), dated("2", 4), dated("3", 5)]
+    report = run(con, 1, [outcome(points, at(20))])
+    assert (report.sources[0].history_new, report.sources[0].history_changed) == (1, 2)
+    day = lambda d: datetime(2026, 11, d)  # noqa: E731
+    assert history(con, "a") == [
+        (Decimal("2.5"), day(1), day(3), "changed"),
+        (Decimal("2"), day(3), day(5), "changed"),
+        (Decimal("3"), day(5), None, None),
+    ]
+    again = run(con, 2, [outcome(points, at(20))])
+    assert again.history_changes == 0 and again.quarantined == 0 and again.observations_new == 0
+    assert len(history(con, "a")) == 3
+
+
+def test_a_long_decline_in_one_batch_is_not_a_step_move(con):
+    """Step moves are judged against the previous point, not against today's price."""
+    from datetime import date
+
+    def dated(price: str, day: int):
+        return obs("a", price, at(20)).model_copy(update={"effective_date": date(2026, 11, day)})
+
+    points = [dated("60", 1), dated("20", 2), dated("6", 3), dated("2", 4), dated("0.5", 5)]
+    run(con, 1, [outcome(points, at(20))])
+    again = run(con, 2, [outcome(points, at(20))])
+    assert con.execute("select count(*) from quarantine").fetchone()[0] == 0
+    assert again.quarantined == 0
+    assert [row[0] for row in history(con, "a")] == [
+        Decimal(p) for p in ("60", "20", "6", "2", "0.5")
+    ]

@@ -31,6 +31,8 @@ OBSERVATION_SCHEMA = pa.schema(
         ("source_url", pa.string()),
         ("page_hash", pa.string()),
         ("parser_version", pa.string()),
+        ("accelerator", pa.string()),
+        ("accelerator_count", pa.int32()),
     ]
 )
 
@@ -62,4 +64,6 @@ def observations_table(observations: Sequence[Observation]) -> pa.Table:
         columns["source_url"].append(obs.source_url)
         columns["page_hash"].append(obs.page_hash)
         columns["parser_version"].append(obs.parser_version)
+        columns["accelerator"].append(obs.accelerator)
+        columns["accelerator_count"].append(obs.accelerator_count)
     return pa.table(columns, schema=OBSERVATION_SCHEMA)

@@ -8,8 +8,9 @@ The order inside the transaction matters and is fixed here:
 2. Stage the observations of the sources that succeeded (one Arrow scan).
 3. Check them: plausibility ceilings and the step-move rule send rows to quarantine.
 4. Append clean, unseen observations (the natural key makes reruns add nothing).
-5. Move the history: touch unchanged prices, close changed ones, open new ones, close the
-   series a successful source no longer lists (withdrawn).
+5. Move the history: turn the clean prices into runs of equal price per series (one per
+   series on a nightly run, many in a backfill), continue or close the price in force, open
+   the new ones, and close the series a successful source no longer lists (withdrawn).
 6. Write the ledger rows.
 
 Any error rolls the whole run back: the warehouse is left exactly as it was.
@@ -32,6 +33,15 @@ from warehouse.sqlfiles import sql
 
 DEFAULT_MAX_STEP_FACTOR = Decimal(10)
 DRIFT_MIN_SHARE = Decimal("0.5")
+_TEMP_TABLES = (
+    "stage",
+    "stage_checked",
+    "stage_new",
+    "history_points",
+    "history_islands",
+    "withdrawn",
+    "stage_sources",
+)
 
 
 @dataclass(frozen=True)
@@ -152,18 +162,14 @@ def load_run(
             "SELECT source, count(*) FROM stage_new GROUP BY source"
         ).fetchall():
             reports[source].rows_new = count
-        con.execute("INSERT INTO observations SELECT * FROM stage_new")
+        con.execute("INSERT INTO observations BY NAME SELECT * FROM stage_new")
 
-        con.execute(sql("stage_snapshot"))
-        for source, change, count in con.execute(
-            "SELECT source, change, count(*) FROM snapshot GROUP BY ALL"
-        ).fetchall():
-            if change == "new":
-                reports[source].history_new = count
-            elif change == "changed":
-                reports[source].history_changed = count
-        con.execute(sql("history_touch_same"))
-        con.execute(sql("history_close_changed"), params)
+        con.execute(sql("stage_history_points"))
+        con.execute(sql("stage_history_islands"))
+        for source, new_series, changes in con.execute(sql("history_change_counts")).fetchall():
+            reports[source].history_new = new_series
+            reports[source].history_changed = changes
+        con.execute(sql("history_continue_current"), params)
         con.execute(sql("history_open"), params)
         con.execute(sql("stage_withdrawn"))
         for source, count in con.execute(

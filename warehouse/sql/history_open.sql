@@ -1,6 +1,12 @@
--- Open a row for every new series and every changed price.
-INSERT INTO price_history
-SELECT series_key, source, leg, provider, sku, model, component, tier, region, currency, unit,
-       price, valid_from, NULL, observed_at, observed_at, $run_id, NULL, NULL
-FROM snapshot
-WHERE change IN ('new', 'changed');
+-- A row for every new island: new series, changed prices, and (in a backfill) every price
+-- change in between, each closed where the next one starts.
+INSERT INTO price_history BY NAME
+SELECT p.series_key, p.source, p.leg, p.provider, p.sku, p.model, p.component, p.tier,
+       p.region, p.currency, p.unit, p.accelerator, p.accelerator_count,
+       i.price, i.valid_from, i.valid_to, i.first_observed_at, i.last_observed_at,
+       $run_id AS opened_by_run,
+       CASE WHEN i.valid_to IS NOT NULL THEN $run_id END AS closed_by_run,
+       CASE WHEN i.valid_to IS NOT NULL THEN 'changed' END AS close_reason
+FROM history_islands i
+JOIN history_points p ON p.series_key = i.series_key AND p.valid_from = i.valid_from
+WHERE NOT i.is_current;

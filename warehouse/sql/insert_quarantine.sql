@@ -1,8 +1,6 @@
 -- Quarantined observations, once per natural key and reason (reruns add nothing).
-INSERT INTO quarantine
-SELECT c.source, c.leg, c.provider, c.sku, c.model, c.component, c.tier, c.region, c.price,
-       c.currency, c.unit, c.published_text, c.published_unit, c.observed_at, c.effective_date,
-       c.source_url, c.page_hash, c.parser_version, c.reason, $run_id
+INSERT INTO quarantine BY NAME
+SELECT c.* EXCLUDE (series_key), $run_id AS run_id
 FROM stage_checked c
 WHERE c.reason IS NOT NULL
   AND NOT EXISTS (

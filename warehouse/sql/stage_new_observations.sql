@@ -1,8 +1,6 @@
 -- Clean observations whose natural key the warehouse has not seen: what this run adds.
 CREATE OR REPLACE TEMP TABLE stage_new AS
-SELECT c.source, c.leg, c.provider, c.sku, c.model, c.component, c.tier, c.region, c.price,
-       c.currency, c.unit, c.published_text, c.published_unit, c.observed_at, c.effective_date,
-       c.source_url, c.page_hash, c.parser_version, $run_id AS run_id
+SELECT c.* EXCLUDE (series_key, reason), $run_id AS run_id
 FROM stage_checked c
 WHERE c.reason IS NULL
   AND NOT EXISTS (

@@ -1,0 +1,50 @@
+"""`deflator sources`: every source, its leg, URL(s) and how its last run went."""
+
+from __future__ import annotations
+
+import argparse
+
+from flows.commands._common import EXIT_OK
+from flows.settings import Settings
+
+NAME = "sources"
+ORDER = 30
+HELP = "list every source with its leg, URLs and last run status"
+
+LAST_RUN_SQL = """
+SELECT s.source, s.status, r.started_at, s.rows_parsed, s.error
+FROM run_sources s JOIN runs r USING (run_id)
+QUALIFY row_number() OVER (PARTITION BY s.source ORDER BY r.started_at DESC) = 1
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "List every source, its leg and URL(s), and how its last run went "
+        "(status, time, rows parsed, error)."
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.tables import render_table
+    from scrapers.registry import all_sources
+    from warehouse.connection import WarehouseMissing, connect
+
+    last: dict[str, tuple] = {}
+    try:
+        con = connect(settings.db_path, read_only=True)
+    except WarehouseMissing:
+        con = None
+    if con is not None:
+        try:
+            last = {row[0]: row[1:] for row in con.execute(LAST_RUN_SQL).fetchall()}
+        finally:
+            con.close()
+    rows = []
+    for source in all_sources().values():
+        status, started, parsed, problem = last.get(source.name, ("never run", None, None, None))
+        urls = " ".join(source.urls)
+        rows.append([source.name, source.leg.value, status, started, parsed, urls, problem or ""])
+    headers = ["source", "leg", "last status", "last run", "rows", "url(s)", "error"]
+    print(render_table(headers, rows))
+    return EXIT_OK
