@@ -22,12 +22,16 @@ from schemas.observation import FetchedPage
 from scrapers.archive import RawArchive
 from scrapers.base import ParseResult, Source
 from scrapers.fetch import Fetcher
+from scrapers.paging import fetch_pages
 from scrapers.registry import select_sources
 from scrapers.replay import replay_transport
 from warehouse.connection import connect
 from warehouse.load import FetchRecord, RunReport, SourceOutcome, load_run
+from warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger("deflator")
+# Why an offline run skips a source (live URLs only, no real recording): skipped, not failed.
+NO_RECORDING = "no recording"
 
 
 @dataclass
@@ -44,7 +48,7 @@ def fetch_source(source: Source, urls: list[str], fetcher: Fetcher) -> Fetched:
     started = time.perf_counter()
     if not urls:
         raise RuntimeError(f"{source.name} has no URL to fetch in this mode (no recording?)")
-    pages = [fetcher.fetch(source.name, url) for url in urls]
+    pages = fetch_pages(fetcher, source, urls)  # follows next_page links of paged APIs
     seconds = time.perf_counter() - started
     size = sum(len(p.body) for p in pages)
     log.info(
@@ -55,8 +59,20 @@ def fetch_source(source: Source, urls: list[str], fetcher: Fetcher) -> Fetched:
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse_source(source: Source, fetched: Fetched) -> SourceOutcome:
-    """Parse a source's pages into observations; never touches the network."""
+    """Parse a source's pages into observations; never touches the network.
+
+    When every page answered 304 Not Modified, nothing is parsed: the source is 'unchanged',
+    its prices stay in force as they are (nothing withdrawn, last_observed_at not moved).
+    """
     started = time.perf_counter()
+    if fetched.pages and all(page.status == 304 for page in fetched.pages):
+        return SourceOutcome(
+            source=source.name,
+            leg=source.leg.value,
+            status="unchanged",
+            fetches=[FetchRecord.of(p) for p in fetched.pages],
+            fetch_seconds=fetched.seconds,
+        )
     result = ParseResult()
     for page in fetched.pages:
         result.extend(source.parse(page))
@@ -77,10 +93,16 @@ def parse_source(source: Source, fetched: Fetched) -> SourceOutcome:
 def load_outcomes(
     settings: Settings, run_id: str, mode: str, started_at: datetime, outcomes: list[SourceOutcome]
 ) -> RunReport:
-    """Write the whole run in one transaction (opens the warehouse only for this step)."""
-    con = connect(settings.db_path)
+    """Write the whole run in one transaction, then publish the read snapshot for readers.
+
+    The warehouse is opened only for this step; a second run loading at the same moment waits
+    for it (up to DEFLATOR_LOCK_TIMEOUT).
+    """
+    con = connect(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
     try:
-        return load_run(con, run_id, mode, started_at, outcomes, settings.max_step_factor)
+        report = load_run(con, run_id, mode, started_at, outcomes, settings.max_step_factor)
+        publish_snapshot(con, settings.db_path)
+        return report
     finally:
         con.close()
 
@@ -90,6 +112,7 @@ def nightly(
     offline: bool = False,
     source_names: list[str] | None = None,
     db: str | None = None,
+    sources: list[Source] | None = None,
 ) -> RunReport:
     """Run the nightly pipeline once.
 
@@ -97,12 +120,14 @@ def nightly(
         offline: Replay the recorded responses in the shared data folder instead of the network.
         source_names: Only these sources (all when empty).
         db: Warehouse file (DEFLATOR_DB or the default when omitted).
+        sources: Run these Source objects instead of the registry's (tests point sources at
+            a local server this way); ``source_names`` is then ignored.
     """
     settings = load_settings().with_db(db)
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     mode = "offline" if offline else "live"
-    sources = select_sources(source_names)
+    sources = sources if sources is not None else select_sources(source_names)
     archive = RawArchive(settings.archive_dir)
     transport = (
         replay_transport(settings.shared_data, [r for s in sources for r in s.recordings])
@@ -113,12 +138,20 @@ def nightly(
 
     outcomes: list[SourceOutcome] = []
     with Fetcher(settings.fetch, archive, transport=transport, replay=offline) as fetcher:
-        fetch_task = fetch_source.with_options(retries=0) if offline else fetch_source
+        fetch_task = fetch_source.with_options(
+            retries=0 if offline else settings.fetch_task_retries
+        )
         futures = {
             source.name: fetch_task.submit(source, _urls(source, offline), fetcher)
             for source in sources
+            if _urls(source, offline)
         }
         for source in sources:
+            if source.name not in futures:  # offline, and the source has no recording
+                outcomes.append(
+                    SourceOutcome(source.name, source.leg.value, "skipped", NO_RECORDING)
+                )
+                continue
             outcomes.append(_parse_or_fail(source, futures[source.name]))
 
     report = load_outcomes(settings, run_id, mode, started_at, outcomes)

@@ -12,6 +12,12 @@
 | DEFLATOR_RETRIES | 3 | HTTP retries on 429, 5xx, timeouts and resets |
 | DEFLATOR_MAX_BYTES | 52428800 | largest response body accepted (decoded) |
 | DEFLATOR_MAX_STEP_FACTOR | 10 | a price moving more than this factor in one step is quarantined |
+| DEFLATOR_BACKOFF | 1.0 | first retry wait (s) without a Retry-After; doubles each retry |
+| DEFLATOR_TASK_RETRIES | 1 | Prefect retries of a source's whole fetch (live runs) |
+| DEFLATOR_LOCK_TIMEOUT | 600 | seconds a run waits for another writer to release the warehouse |
+| DEFLATOR_CRON | 0 2 * * * | when `deflator serve` runs the nightly flow |
+| DEFLATOR_TIMEZONE | UTC | time zone of DEFLATOR_CRON (IANA name) |
+| DEFLATOR_PREFECT_PORT | 4200 | port of the Prefect server `deflator serve` starts if needed |
 """
 
 from __future__ import annotations
@@ -47,6 +53,11 @@ class Settings:
     prefect_home: Path
     fetch: FetchConfig
     max_step_factor: Decimal
+    fetch_task_retries: int = 1
+    lock_timeout_s: float = 600.0
+    cron: str = "0 2 * * *"
+    timezone: str = "UTC"
+    prefect_port: int = 4200
 
     def with_db(self, db_path: str | Path | None) -> Settings:
         """The same settings with another warehouse file (the `--db` option)."""
@@ -63,6 +74,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         timeout_s=float(env.get("DEFLATOR_TIMEOUT", "30")),
         per_host_delay_s=float(env.get("DEFLATOR_HOST_DELAY", "1.0")),
         max_retries=int(env.get("DEFLATOR_RETRIES", "3")),
+        backoff_base_s=float(env.get("DEFLATOR_BACKOFF", "1.0")),
         max_bytes=int(env.get("DEFLATOR_MAX_BYTES", str(50 * 1024 * 1024))),
     )
     return Settings(
@@ -75,4 +87,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         prefect_home=Path(env.get("PREFECT_HOME", data_dir / "prefect")).expanduser(),
         fetch=fetch,
         max_step_factor=Decimal(env.get("DEFLATOR_MAX_STEP_FACTOR", "10")),
+        fetch_task_retries=int(env.get("DEFLATOR_TASK_RETRIES", "1")),
+        lock_timeout_s=float(env.get("DEFLATOR_LOCK_TIMEOUT", "600")),
+        cron=env.get("DEFLATOR_CRON", "0 2 * * *"),
+        timezone=env.get("DEFLATOR_TIMEZONE", "UTC"),
+        prefect_port=int(env.get("DEFLATOR_PREFECT_PORT", "4200")),
     )

@@ -43,13 +43,16 @@ def format_summary(report: RunReport, db_path: Path) -> str:
         rows,
     )
     ok = sum(s.status == "ok" for s in report.sources)
-    failed = [s for s in report.sources if s.status != "ok"]
+    unchanged = sum(s.status == "unchanged" for s in report.sources)
+    failed = [s for s in report.sources if s.status == "failed"]
     lines = [
         f"deflator run {report.run_id} ({report.mode}): {report.status}",
         table,
-        f"sources ok {ok}, failed {len(failed)}; new observations {report.observations_new}; "
+        f"sources ok {ok}, unchanged {unchanged}, failed {len(failed)}; "
+        f"new observations {report.observations_new}; "
         f"history changes {report.history_changes}; quarantined {report.quarantined}",
     ]
     lines += [f"FAILED {s.source}: {s.error}" for s in failed]
+    lines += [f"skipped {s.source}: {s.error}" for s in report.sources if s.status == "skipped"]
     lines.append(f"warehouse: {db_path}")
     return "\n".join(lines)

@@ -23,6 +23,9 @@ class Component(StrEnum):
     CACHE_WRITE = "cache_write"
     BATCH_INPUT = "batch_input"
     BATCH_OUTPUT = "batch_output"
+    # One price for a mix of input and output tokens (Artificial Analysis style, 3 input : 1
+    # output); only historical datasets publish it. Never compared with input or output prices.
+    BLENDED = "blended"
     GPU_HOUR = "gpu_hour"
     INSTANCE_HOUR = "instance_hour"
     KWH = "kwh"
@@ -47,6 +50,7 @@ CANONICAL_UNIT_OF: dict[Component, CanonicalUnit] = {
     Component.CACHE_WRITE: CanonicalUnit.PER_1M_TOKENS,
     Component.BATCH_INPUT: CanonicalUnit.PER_1M_TOKENS,
     Component.BATCH_OUTPUT: CanonicalUnit.PER_1M_TOKENS,
+    Component.BLENDED: CanonicalUnit.PER_1M_TOKENS,
     Component.GPU_HOUR: CanonicalUnit.PER_HOUR,
     Component.INSTANCE_HOUR: CanonicalUnit.PER_HOUR,
     Component.KWH: CanonicalUnit.PER_KWH,

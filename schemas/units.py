@@ -307,6 +307,9 @@ def _currency_of(prefix: str, raw: str, hint: Currency | None) -> Currency:
     if prefix in {"¥", "￥"}:
         if hint is None:
             raise PriceParseError(raw, "'¥' is CNY or JPY; the source must state which")
+        if hint is not Currency.CNY:
+            # deflator tracks no JPY list; '¥' on a page in another currency is a misread.
+            raise PriceParseError(raw, f"'¥' on a page priced in {hint}")
         return hint
     return _currency_word(prefix, raw)
 

@@ -3,7 +3,13 @@
 Layout under the root::
 
     objects/<sha[:2]>/<sha>.gz                               the body, gzip'd, written once
-    fetches/<YYYY-MM-DD>/<HHMMSS>-<sha[:12]>-<source>.json   one metadata record per fetch
+    fetches/<YYYY-MM-DD>/<HHMMSS>-<sha[:12]>-<source>[-<status>].json  one record per fetch
+    last/<sha256 of the URL>.json                            the last good fetch of each URL
+
+The ``last/`` index is what makes conditional requests possible: it keeps the body address and
+the response headers (ETag, Last-Modified, Content-Type) of the latest successful fetch of a URL,
+so the next night can ask "changed since?" and, on 304 Not Modified, read the unchanged body
+back from ``objects/`` instead of downloading it.
 
 Bodies are addressed by the SHA-256 of the exact bytes received, so a page that did not change
 between two nights is stored once while each fetch still gets its own metadata record. Every
@@ -43,6 +49,31 @@ class ArchivedFetch:
     sha256: str
     body_path: Path
     meta_path: Path
+
+
+@dataclass(frozen=True)
+class LastFetch:
+    """The last good fetch of a URL: what a conditional request needs.
+
+    Attributes:
+        url: The URL as requested.
+        sha256: Address of the body in ``objects/``.
+        headers: Response headers (lower-case names) of that fetch.
+        fetched_at: When it was fetched.
+    """
+
+    url: str
+    sha256: str
+    headers: dict[str, str]
+    fetched_at: datetime
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
 
 
 class RawArchive:
@@ -108,6 +139,37 @@ class RawArchive:
             raise ValueError(f"archived body {path} hashes to {actual}, not {sha256}")
         return body
 
+    def last_fetch_path(self, url: str) -> Path:
+        """Where the last good fetch of ``url`` is recorded."""
+        return self.root / "last" / f"{hashlib.sha256(url.encode('utf-8')).hexdigest()}.json"
+
+    def remember_last_fetch(self, url: str, page: FetchedPage) -> None:
+        """Record ``page`` (already stored) as the last good fetch of the requested ``url``."""
+        record = {
+            "url": url,
+            "sha256": page.sha256,
+            "headers": page.headers,
+            "fetched_at": page.fetched_at.astimezone(UTC).isoformat(),
+        }
+        payload = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        _write_atomically(self.last_fetch_path(url), payload.encode("utf-8"))
+
+    def last_fetch(self, url: str) -> LastFetch | None:
+        """The last good fetch of ``url``, or None if unknown or its body is no longer stored."""
+        path = self.last_fetch_path(url)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        if record.get("url") != url or not self.object_path(record["sha256"]).is_file():
+            return None
+        return LastFetch(
+            url=url,
+            sha256=record["sha256"],
+            headers=dict(record.get("headers") or {}),
+            fetched_at=datetime.fromisoformat(record["fetched_at"]),
+        )
+
     def iter_fetches(self) -> Iterator[dict]:
         """Every metadata record, oldest first (one day's folder is loaded at a time)."""
         if not self.fetches_dir.is_dir():
@@ -121,7 +183,10 @@ class RawArchive:
 def _meta_name(page: FetchedPage, sha256: str) -> str:
     source = _UNSAFE_IN_NAME.sub("_", page.source) or "_"
     stamp = page.fetched_at.astimezone(UTC).strftime("%H%M%S")
-    return f"{stamp}-{sha256[:12]}-{source}.json"
+    # A 304 carries the body of an earlier 200: its own suffix keeps it from replacing that
+    # 200's record when both fall in the same second.
+    status = "" if page.status == 200 else f"-{page.status}"
+    return f"{stamp}-{sha256[:12]}-{source}{status}.json"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -62,6 +62,10 @@ class Source:
         recordings: Recorded responses that stand in for ``urls`` offline.
         parser_version: Bumped whenever the parser's output for the same page changes.
         parse: Turns one fetched page into a ParseResult; never touches the network.
+        next_page: For paged APIs: the URL of the page after this one (read from the page,
+            e.g. Azure's ``NextPageLink``), or None on the last page. Fetching follows it.
+        redirect_hosts: Other hosts its URLs may redirect to; a redirect to any host not
+            listed here (nor the URL's own) fails the fetch.
     """
 
     name: str
@@ -71,3 +75,5 @@ class Source:
     recordings: tuple[Recording, ...]
     parser_version: str
     parse: Callable[[FetchedPage], ParseResult]
+    next_page: Callable[[FetchedPage], str | None] | None = None
+    redirect_hosts: tuple[str, ...] = ()

@@ -19,8 +19,9 @@ from schemas.observation import PRICE_SCALE, FetchedPage, Observation, ParseProb
 from scrapers.base import ParseResult
 from scrapers.json_numbers import published_text
 
-# provider, sku, component, tier, region, currency: one price per key and page.
-PriceKey = tuple[str, str, str, str, str, str]
+# provider, sku, component, tier, region, currency, effective date: one price per key and page
+# (a dataset page holds many dated prices of one series; a price list holds one, undated).
+PriceKey = tuple[str, str, str, str, str, str, date | None]
 
 _STORED_QUANTUM = Decimal(1).scaleb(-PRICE_SCALE)
 
@@ -59,8 +60,8 @@ class PageCollector:
 
     Observations get the page's provenance (URL, fetch time, body hash) and the source's name,
     leg and parser version. The first price read for a key (provider, sku, component, tier,
-    region, currency) is kept; a later one with the same price is dropped silently, one with a
-    different price is reported as a ParseProblem naming both places.
+    region, currency, effective date) is kept; a later one with the same price is dropped
+    silently, one with a different price is reported as a ParseProblem naming both places.
     """
 
     def __init__(self, page: FetchedPage, *, source: str, leg: Leg, parser_version: str) -> None:
@@ -103,9 +104,15 @@ class PageCollector:
         published_unit: str,
         where: str,
         effective_date: date | None = None,
+        source_url: str | None = None,
+        accelerator: str | None = None,
+        accelerator_count: int | None = None,
     ) -> Observation | None:
         """Record one price, already in the component's canonical unit.
 
+        ``source_url`` overrides the page's URL for datasets that cite a source per row.
+        ``accelerator`` and ``accelerator_count`` name what a compute price buys (canonical id
+        from :mod:`schemas.accelerators`, and how many an instance has).
         Returns the observation kept, or None when the price was refused (reported as a
         problem) or duplicated an earlier one for the same key.
         """
@@ -126,14 +133,24 @@ class PageCollector:
                 published_unit=published_unit,
                 observed_at=self.page.fetched_at,
                 effective_date=effective_date,
-                source_url=self.page.url,
+                source_url=source_url or self.page.url,
                 page_hash=self.page_hash,
                 parser_version=self.parser_version,
+                accelerator=accelerator,
+                accelerator_count=accelerator_count,
             )
         except ValidationError as error:
             self.problem(published_text, "; ".join(e["msg"] for e in error.errors()), where)
             return None
-        key: PriceKey = (provider, sku, component.value, tier, region, currency.value)
+        key: PriceKey = (
+            provider,
+            sku,
+            component.value,
+            tier,
+            region,
+            currency.value,
+            effective_date,
+        )
         if key in self._seen:
             kept, kept_where = self._seen[key]
             if kept.price != observation.price:

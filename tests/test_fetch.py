@@ -60,7 +60,8 @@ def clock() -> FakeClock:
 
 
 def make_fetcher(clock: FakeClock, archive: RawArchive | None = None, **config: object) -> Fetcher:
-    settings: dict[str, object] = {"per_host_delay_s": 0.0, "timeout_s": 2.0}
+    # robots.txt has its own tests (test_politeness.py); here it would add a request per run.
+    settings: dict[str, object] = {"per_host_delay_s": 0.0, "timeout_s": 2.0, "obey_robots": False}
     settings.update(config)
     return Fetcher(FetchConfig(**settings), archive, sleep=clock.sleep, clock=clock.time)
 
@@ -168,7 +169,7 @@ def test_truncated_body_is_caught_on_any_transport(clock: FakeClock) -> None:
         # A streamed body (as a real transport delivers it) that stops short of its length.
         return httpx.Response(200, headers={"Content-Length": "50"}, content=iter([b"short"]))
 
-    config = FetchConfig(per_host_delay_s=0.0, max_retries=0)
+    config = FetchConfig(per_host_delay_s=0.0, max_retries=0, obey_robots=False)
     transport = httpx.MockTransport(handler)
     with (
         Fetcher(config, None, transport, sleep=clock.sleep, clock=clock.time) as fetcher,
@@ -189,7 +190,7 @@ def test_oversized_body_without_content_length_fails(clock: FakeClock) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=iter([b"x" * 600, b"y" * 600]))  # chunked
 
-    config = FetchConfig(per_host_delay_s=0.0, max_bytes=1000)
+    config = FetchConfig(per_host_delay_s=0.0, max_bytes=1000, obey_robots=False)
     transport = httpx.MockTransport(handler)
     with (
         Fetcher(config, None, transport, sleep=clock.sleep, clock=clock.time) as fetcher,
@@ -257,7 +258,7 @@ def test_per_host_delay_spaces_requests_to_one_host(
 
 def test_per_host_delay_does_not_slow_other_hosts(clock: FakeClock) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"ok"))
-    config = FetchConfig(per_host_delay_s=1.0)
+    config = FetchConfig(per_host_delay_s=1.0, obey_robots=False)
     with Fetcher(config, None, transport, sleep=clock.sleep, clock=clock.time) as fetcher:
         fetcher.fetch("test", "https://one.example.test/")
         fetcher.fetch("test", "https://two.example.test/")
@@ -276,7 +277,7 @@ def test_concurrent_threads_to_one_host_queue_politely() -> None:
             started.append(time.monotonic())
         return httpx.Response(200, content=b"ok")
 
-    config = FetchConfig(per_host_delay_s=0.2)
+    config = FetchConfig(per_host_delay_s=0.2, obey_robots=False)
     with Fetcher(config, None, httpx.MockTransport(handler)) as fetcher:
         threads = [
             threading.Thread(target=fetcher.fetch, args=("test", f"https://host.test/{i}"))

@@ -388,3 +388,8 @@ def test_parse_amount_accepts_only_finite_numbers(value: object) -> None:
     assert number.is_finite()
     expected = Decimal(repr(value)) if isinstance(value, float) else value
     assert number == expected
+
+
+def test_yen_sign_on_a_usd_page_is_refused():
+    with pytest.raises(PriceParseError, match="'¥' on a page priced in USD"):
+        parse_price("¥2", unit=PER_1M_TOKENS, currency=Currency.USD)

@@ -3,26 +3,41 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
+from warehouse.accelerators import sync_accelerators
+
 
 class WarehouseMissing(FileNotFoundError):
     """A read-only open of a database that does not exist yet."""
 
 
+class WarehouseBusy(RuntimeError):
+    """Another process held the warehouse (DuckDB allows one writer) for longer than we waited."""
+
+
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    db_path: Path | str, read_only: bool = False, lock_timeout_s: float = 0.0
+) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file at ``db_path``.
 
     Read-write opens create the file and its folder if needed and apply pending migrations.
     Read-only opens never create anything: a missing file is a clear error, not a new empty
     database that would answer every query with nothing.
+
+    Args:
+        db_path: The warehouse file.
+        read_only: Open for reading only.
+        lock_timeout_s: While another process holds the file (a second run loading at the
+            same moment), retry for this long before giving up with :class:`WarehouseBusy`.
     """
     path = Path(db_path)
     if read_only:
@@ -33,9 +48,28 @@ def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConn
             )
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = _open_waiting(path, lock_timeout_s)
     apply_migrations(con)
+    sync_accelerators(con)  # the catalog lives in schemas/accelerators.py
     return con
+
+
+def _open_waiting(path: Path, timeout_s: float, poll_s: float = 0.2) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` read-write, waiting up to ``timeout_s`` while another process holds it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                holder = str(error).split("Conflicting lock is held in", 1)[-1].strip()
+                raise WarehouseBusy(
+                    f"{path} is in use by another process ({holder}); waited "
+                    f"{timeout_s:g} s. Is another run loading? Try again when it has finished."
+                ) from error
+            time.sleep(poll_s)
 
 
 def migrations() -> list[tuple[int, str, str]]:

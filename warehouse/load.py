@@ -77,7 +77,7 @@ class SourceOutcome:
 
     source: str
     leg: str
-    status: str  # 'ok' or 'failed'
+    status: str  # 'ok', 'failed', or 'unchanged' (every page answered 304: nothing to load)
     error: str | None = None
     fetches: list[FetchRecord] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
@@ -145,6 +145,10 @@ def load_run(
         outcomes: One per source attempted.
         max_step_factor: A price moving by more than this factor in one step is quarantined.
     """
+    # Staging tables made inside the transaction have no statistics, and DuckDB then runs the
+    # ASOF join of stage_checked as a nested loop (20k prices x 60k history rows: 13 s instead
+    # of 0.3 s, measured). Threshold 0 keeps it an ASOF join whatever the estimate.
+    con.execute("SET asof_loop_join_threshold = 0")
     con.execute("BEGIN TRANSACTION")
     try:
         _fail_drifted_sources(con, outcomes)
@@ -311,7 +315,7 @@ def _insert_problems(
 
 
 def _run_status(outcomes: list[SourceOutcome]) -> str:
-    failed = sum(o.status != "ok" for o in outcomes)
+    failed = sum(o.status == "failed" for o in outcomes)
     if failed == 0:
         return "ok"
     return "failed" if failed == len(outcomes) else "partial"
@@ -332,8 +336,8 @@ def _insert_ledger(
             utc_naive(datetime.now(UTC)),
             report.mode,
             report.status,
-            sum(s.status == "ok" for s in report.sources),
-            sum(s.status != "ok" for s in report.sources),
+            sum(s.status != "failed" for s in report.sources),  # 'unchanged' succeeded too
+            sum(s.status == "failed" for s in report.sources),
             report.observations_new,
             report.history_changes,
             report.quarantined,

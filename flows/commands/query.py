@@ -1,4 +1,9 @@
-"""`deflator query`: one SQL statement against the warehouse, read-only."""
+"""`deflator query`: one SQL statement against the warehouse, read-only.
+
+It reads the read snapshot the last run published (warehouse/snapshot.py), so it is never
+blocked by a run that is loading and never sees half a run, and never blocks the run either;
+``--no-snapshot`` reads the warehouse file itself.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ HELP = "run SQL against the warehouse, read-only"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Open the warehouse read-only and print the result of one SQL statement. "
+        "Reads the snapshot the last run published (<db>.read.duckdb), so a run that is "
+        "loading neither blocks the query nor shows half its rows. "
         "See the README's table reference for the tables and their columns."
     )
     parser.add_argument("sql", metavar="SQL", help='the statement, e.g. "select * from runs"')
@@ -25,6 +32,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="table",
         help="output format (default: table; csv and json keep every digit of a price)",
     )
+    parser.add_argument(
+        "--no-snapshot",
+        action="store_true",
+        help="read the warehouse file itself, not the published snapshot "
+        "(fails while a run is writing, and holds up a run that wants to write)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -32,9 +45,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from flows.tables import RENDERERS
     from warehouse.connection import WarehouseMissing, connect
+    from warehouse.snapshot import connect_reader
 
     try:
-        con = connect(settings.db_path, read_only=True)
+        if args.no_snapshot:
+            con = connect(settings.db_path, read_only=True)
+        else:
+            con, _ = connect_reader(settings.db_path)
     except WarehouseMissing as missing:
         error(str(missing))
         return EXIT_USAGE

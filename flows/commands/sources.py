@@ -28,11 +28,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from flows.tables import render_table
     from scrapers.registry import all_sources
-    from warehouse.connection import WarehouseMissing, connect
+    from warehouse.connection import WarehouseMissing
+    from warehouse.snapshot import connect_reader
 
     last: dict[str, tuple] = {}
     try:
-        con = connect(settings.db_path, read_only=True)
+        con, _ = connect_reader(settings.db_path)  # the published snapshot: never blocks a run
     except WarehouseMissing:
         con = None
     if con is not None:

@@ -8,4 +8,5 @@ WHERE c.reason IS NULL
       WHERE o.source = c.source AND o.provider = c.provider AND o.sku = c.sku
         AND o.component = c.component AND o.tier = c.tier AND o.region = c.region
         AND o.currency = c.currency AND o.observed_at = c.observed_at AND o.price = c.price
+        AND o.effective_date IS NOT DISTINCT FROM c.effective_date
   );
