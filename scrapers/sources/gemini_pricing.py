@@ -1,0 +1,87 @@
+"""Google's Gemini Developer API pricing page.
+
+What it is: ``ai.google.dev/gemini-api/docs/pricing``; the recording is the docs' Markdown
+export of it (the ``.md.txt`` URL below). One section per model: a ``##`` heading with the
+model's name, its model id as inline code (``gemini-2.5-pro``), then a "Standard" and a
+"Batch" table whose rows name components ("Input price", "Output price (including thinking
+tokens)", "Context caching price") and whose columns are "Free Tier" (not a list price) and
+"Paid Tier, per 1M tokens in USD". ``provider`` is ``google``.
+
+Cells hold several prices with conditions, read by :mod:`scrapers.pricing_tables.cells`:
+"$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens" gives tiers ``prompt<=200k`` and
+``prompt>200k``; "$0.30 (text / image / video) $1.00 (audio)" gives the text price (other
+modalities are skipped); context-caching storage per token-hour, per-image and per-second
+prices are skipped by reason. The Batch table's input and output are batch_input and
+batch_output; its context caching price is cached_input with tier ``batch``. The live HTML
+page (``table.pricing-table`` under an ``h2`` and its ``<code>`` model id) reads the same way.
+
+SKU rule: the first inline-code model id of the model's section; sections without one use
+the slugged heading (``Gemma 3`` → ``gemma-3``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from schemas.enums import Currency, Leg
+from schemas.observation import FetchedPage
+from scrapers.base import ParseResult, Recording, Source
+from scrapers.collect import PageCollector
+from scrapers.pricing_tables.model import Table
+from scrapers.pricing_tables.output import read_page, record, slugify
+
+NAME = "gemini_pricing"
+PROVIDER = "google"
+URL = "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
+PARSER_VERSION = "1"
+
+_MODEL_ID = re.compile(r"^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+$")
+
+
+def model_section(table: Table) -> tuple[str | None, str | None]:
+    """(sku, model name) of the model section a table stands in."""
+    for heading in reversed(table.headings):
+        ids = [code for code in heading.codes if _MODEL_ID.match(code)]
+        if ids:
+            return ids[0], heading.title or None
+    for heading in reversed(table.headings):
+        if heading.level >= 2 and heading.title and heading.title.lower() not in _SUBSECTIONS:
+            return slugify(heading.title) or None, heading.title
+    return None, None
+
+
+_SUBSECTIONS = {"standard", "batch", "priority", "flex"}
+
+
+def parse(page: FetchedPage) -> ParseResult:
+    """Read the Gemini API pricing page into per-1M-token observations."""
+    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    for reading in read_page(page, out, currency=Currency.USD):
+        sku, model = model_section(reading.table)
+        for cell in reading.prices:
+            if sku is None:
+                out.problem(cell.text, "no model section for this price", cell.where)
+                continue
+            record(out, cell, provider=PROVIDER, sku=sku, model=model)
+    return out.result
+
+
+SOURCE = Source(
+    name=NAME,
+    leg=Leg.LLM,
+    description="Google Gemini Developer API pricing page: paid tier, standard and batch, "
+    "context-length tiers, context caching",
+    urls=(URL,),
+    recordings=(
+        Recording(
+            url=URL,
+            path="pages/gemini/aiadmin_gemini_docs_pricing.md",
+            # PROVENANCE: committed 2025-11-21 (time of day not recorded).
+            captured_at=datetime(2025, 11, 21, tzinfo=UTC),
+            content_type="text/markdown; charset=utf-8",
+        ),
+    ),
+    parser_version=PARSER_VERSION,
+    parse=parse,
+)

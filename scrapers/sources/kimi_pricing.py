@@ -1,0 +1,59 @@
+"""Moonshot AI's Kimi API pricing page (Chinese, CNY).
+
+What it is: the Kimi API platform docs page "Kimi K2.6 模型定价"
+(``platform.kimi.com/docs/pricing/chat-k26``): one table with columns 模型 (model), 计费单位
+(billing unit: "1M tokens", a unit column read per row), 输入价格（缓存命中） (input, cache hit →
+cached_input), 输入价格（缓存未命中） (input, cache miss → input), 输出价格 (output) and
+上下文窗口 (context window, not a price). Prices are CNY ("¥6.50"): the page is the Chinese
+platform's and states "¥"; the currency is passed explicitly as CNY and kept.
+
+``provider`` is ``moonshot`` (the company behind Kimi); the sku is the model id as published,
+lower case (``kimi-k2.6``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from schemas.enums import Currency, Leg
+from schemas.observation import FetchedPage
+from scrapers.base import ParseResult, Recording, Source
+from scrapers.collect import PageCollector
+from scrapers.pricing_tables.output import read_page, record_all
+
+NAME = "kimi_pricing"
+PROVIDER = "moonshot"
+URL = "https://platform.kimi.com/docs/pricing/chat-k26"
+PARSER_VERSION = "1"
+
+
+def parse(page: FetchedPage) -> ParseResult:
+    """Read the Kimi pricing table into per-1M-token CNY observations."""
+    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    for reading in read_page(page, out, currency=Currency.CNY):
+        record_all(
+            out,
+            reading.prices,
+            provider=PROVIDER,
+            sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
+        )
+    return out.result
+
+
+SOURCE = Source(
+    name=NAME,
+    leg=Leg.LLM,
+    description="Kimi (Moonshot AI) K2.6 API pricing page, CNY",
+    urls=(URL,),
+    recordings=(
+        Recording(
+            url=URL,
+            path="pages/kimi/lzc0403_kimi_k26_pricing_zh.html",
+            # PROVENANCE: last changed in a commit of 2026-07-17 (time of day not recorded).
+            captured_at=datetime(2026, 7, 17, tzinfo=UTC),
+            content_type="text/html; charset=utf-8",
+        ),
+    ),
+    parser_version=PARSER_VERSION,
+    parse=parse,
+)

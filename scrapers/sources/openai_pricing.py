@@ -1,0 +1,95 @@
+"""OpenAI's API pricing page (platform docs).
+
+What it is: ``platform.openai.com/docs/pricing``. The recording is a whole-page Markdown
+conversion of it (the live page is HTML; :mod:`scrapers.pricing_tables` reads either). Prices
+are USD; the page says "Prices per 1M tokens." above each token table. ``provider`` is
+``openai``; the sku is the model id as published (``gpt-5.1``, ``gpt-4o-2024-05-13``).
+
+Sections read (by the title of the section a table stands in):
+
+* "Text tokens": four tables with identical headers told apart only by the label before each
+  ("Batch", "Flex", "Standard", "Priority"). Batch → batch_input / batch_output (cached input
+  gets tier ``batch``); Flex → tier ``flex``; Priority → tier ``priority``; Standard →
+  ``standard``.
+* "Embeddings": "Cost" is the input price, "Batch cost" the batch input price.
+* "Legacy models": Batch and Standard tables of input and output.
+
+Not read, counted as skipped ``section not tracked: <title>``: image and audio tokens (same
+model ids as the text tables, other modality), fine-tuning (prices of fine-tuned models),
+transcription and speech, video, image generation, built-in tools, AgentKit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from schemas.enums import Component, Currency, Leg
+from schemas.observation import FetchedPage
+from scrapers.base import ParseResult, Recording, Source
+from scrapers.collect import PageCollector
+from scrapers.pricing_tables.model import Table
+from scrapers.pricing_tables.output import read_page, record
+
+NAME = "openai_pricing"
+PROVIDER = "openai"
+URL = "https://platform.openai.com/docs/pricing"
+PARSER_VERSION = "1"
+
+TRACKED_SECTIONS = frozenset({"text tokens", "embeddings", "legacy models"})
+# The embeddings table heads its prices "Cost" and "Batch cost" (per 1M input tokens).
+EMBEDDING_ALIASES = {
+    "cost": (Component.INPUT,),
+    "batch cost": (Component.BATCH_INPUT,),
+}
+
+
+def section_title(table: Table) -> str:
+    """The title of the page section a table stands in (below the page's own title)."""
+    for heading in table.headings:
+        if heading.level >= 2 and heading.title:
+            return heading.title
+    return table.headings[-1].title if table.headings else ""
+
+
+def _untracked(table: Table) -> str | None:
+    title = section_title(table)
+    return None if title.lower() in TRACKED_SECTIONS else f"section not tracked: {title}"
+
+
+def parse(page: FetchedPage) -> ParseResult:
+    """Read OpenAI's token price tables into per-1M-token observations."""
+    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    readings = read_page(
+        page,
+        out,
+        currency=Currency.USD,
+        aliases=lambda table: EMBEDDING_ALIASES if section_title(table) == "Embeddings" else None,
+        select=_untracked,
+    )
+    for reading in readings:
+        for cell in reading.prices:
+            if not cell.item:
+                out.problem(cell.text, "no model named for this price", cell.where)
+                continue
+            record(out, cell, provider=PROVIDER, sku=cell.item.strip().lower(), model=cell.item)
+    return out.result
+
+
+SOURCE = Source(
+    name=NAME,
+    leg=Leg.LLM,
+    description="OpenAI API pricing page: text tokens (standard, batch, flex, priority), "
+    "embeddings, legacy models",
+    urls=(URL,),
+    recordings=(
+        Recording(
+            url=URL,
+            path="pages/openai/aiadmin_openai_docs_pricing.md",
+            # PROVENANCE: committed 2025-11-21 (time of day not recorded).
+            captured_at=datetime(2025, 11, 21, tzinfo=UTC),
+            content_type="text/markdown; charset=utf-8",
+        ),
+    ),
+    parser_version=PARSER_VERSION,
+    parse=parse,
+)

@@ -1,0 +1,59 @@
+"""Z.ai's (Zhipu) developer docs pricing page.
+
+What it is: ``docs.z.ai/guides/overview/pricing`` ("All prices are in USD"). Read: the "Text
+Models" and "Vision Models" tables, under the line "Prices per 1M tokens.", with columns
+Model, Input, Cached Input, Cached Input Storage (a storage price, not read) and Output.
+"Free" and "Limited-time Free" are no price; "-" and "\\" mark a price that does not exist.
+Tables priced per image, per video or per use (image, video, audio models, tools, agents)
+name no token component and give no token prices.
+
+``provider`` is ``zai``; the sku is the model name as published, lower case
+(``glm-4.5-air``), which is how Z.ai's API names its models.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from schemas.enums import Currency, Leg
+from schemas.observation import FetchedPage
+from scrapers.base import ParseResult, Recording, Source
+from scrapers.collect import PageCollector
+from scrapers.pricing_tables.output import read_page, record_all
+
+NAME = "zai_pricing"
+PROVIDER = "zai"
+URL = "https://docs.z.ai/guides/overview/pricing"
+PARSER_VERSION = "1"
+
+
+def parse(page: FetchedPage) -> ParseResult:
+    """Read Z.ai's token price tables into per-1M-token USD observations."""
+    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    for reading in read_page(page, out, currency=Currency.USD):
+        record_all(
+            out,
+            reading.prices,
+            provider=PROVIDER,
+            sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
+        )
+    return out.result
+
+
+SOURCE = Source(
+    name=NAME,
+    leg=Leg.LLM,
+    description="Z.ai (Zhipu) GLM API pricing page: input, cached input, output",
+    urls=(URL,),
+    recordings=(
+        Recording(
+            url=URL,
+            path="pages/zai/lzc0403_zai_pricing.html",
+            # PROVENANCE: last changed in a commit of 2026-08-18 (time of day not recorded).
+            captured_at=datetime(2026, 8, 18, tzinfo=UTC),
+            content_type="text/html; charset=utf-8",
+        ),
+    ),
+    parser_version=PARSER_VERSION,
+    parse=parse,
+)
