@@ -1,0 +1,320 @@
+"""Build the matched-model indices of every leg from the price history and store them.
+
+Which items, which prices, which segments — the data side of the pure methods in
+``jevons``, ``geks`` and ``hedonic``:
+
+- ``llm_tokens``: LLM listings (source, provider, sku, tier, region), one 3:1 blend of input
+  and output a month (or the source's own ``blended`` price); segments ``all``,
+  ``first_party`` / ``aggregator``, ``open_weights`` / ``closed_weights``; plus the hedonic
+  index.
+- ``gpu_hour``: on-demand ``gpu_hour`` prices, and ``instance_hour`` prices divided by the
+  instance's accelerators (every tier but spot / preemptible / low-priority, reserved and
+  committed-use, Windows); segments ``all``, ``accelerator:<catalog id>``,
+  ``family:<H100, A100…>`` (catalog id or bare published name: mixes SXM, PCIe and NVL),
+  ``hyperscaler`` / ``neocloud``.
+- ``electricity``: ``kwh`` series (a state or the US, × sector); segments ``all`` and
+  ``sector:<sector>``.
+- ``storage``: ``gb_month`` series; segments ``all`` and ``tier:<storage class>``.
+- ``egress``: ``egress_gb`` series; segment ``all``.
+
+Monthly price of an item: the last price in force during the month (SQL:
+``index_monthly_prices.sql``). Each source keeps its own items (a model listed by three
+sources is three items), so a source that lists more models of a kind weighs more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from warehouse.indices.frontier import blend
+from warehouse.indices.geks import geks
+from warehouse.indices.hedonic import HedonicObservation, time_dummy
+from warehouse.indices.jevons import chained_jevons
+from warehouse.indices.store import IndexSeries, replace_index
+from warehouse.sqlfiles import sql
+
+INDICES = ("llm_tokens", "gpu_hour", "electricity", "storage", "egress")
+JEVONS, GEKS, HEDONIC = "jevons", "geks", "hedonic"
+METHODS = (JEVONS, GEKS, HEDONIC)
+ALL = "all"
+# Hyperscalers: the three big public clouds and Oracle's; every other GPU seller is a neocloud.
+HYPERSCALERS = frozenset({"aws", "azure", "gcp", "oracle"})
+# Compute "providers" that sell nothing: a published index or median over many sellers.
+NOT_SELLERS = frozenset({"gpu-price-index"})
+STANDARD_TIER = "standard"
+# Conditions that make a GPU price not an on-demand price: interruptible (spot, preemptible,
+# low-priority), committed (reserved, committed-use discounts, calendar / flex-start
+# scheduling) or carrying a licence (Windows).
+NOT_ON_DEMAND = re.compile(r"spot|preempt|low-priority|reserved|cud|dws|windows")
+_FAMILY = re.compile(r"^[A-Z]{1,3}\d{2,4}[A-Z]{0,2}$")
+
+
+@dataclass
+class Item:
+    """One priced thing followed through time, with what its segments are decided from."""
+
+    key: str
+    source: str
+    provider: str
+    sku: str
+    tier: str
+    model: str | None = None
+    accelerator: str | None = None
+    family: str | None = None
+    prices: dict[date, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListingFacts:
+    """What the LLM segments need to know about a listing's model."""
+
+    model_id: str
+    first_party: bool | None
+    open_weights: bool | None
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Every first-of-month from ``first`` to ``last`` (both month starts)."""
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _monthly_rows(con: duckdb.DuckDBPyConnection, leg: str, components: list[str]) -> list[dict]:
+    cursor = con.execute(sql("index_monthly_prices"), {"leg": leg, "components": components})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _item_key(row: Mapping, *parts: str) -> str:
+    return "|".join(str(row[p]) for p in parts)
+
+
+def llm_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
+    """LLM listings with one 3:1 blended price a month (or the source's own blended price).
+
+    A month with only an input or only an output price has no blend: the listing is not priced
+    that month (embedding models, which have no output price, never enter).
+    """
+    parts: dict[str, dict[date, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    items: dict[str, Item] = {}
+    for row in _monthly_rows(con, "llm", ["input", "output", "blended"]):
+        if row["tier"] != STANDARD_TIER:
+            continue
+        key = _item_key(row, "source", "provider", "sku", "tier", "region")
+        items.setdefault(
+            key, Item(key, row["source"], row["provider"], row["sku"], row["tier"], row["model"])
+        )
+        parts[key][row["period"]][row["component"]] = float(row["price"])
+    for key, by_month in parts.items():
+        for period, found in by_month.items():
+            if "input" in found and "output" in found:
+                items[key].prices[period] = blend(found["input"], found["output"])
+            elif "blended" in found:
+                items[key].prices[period] = found["blended"]
+    return [item for item in items.values() if item.prices]
+
+
+def on_demand(tier: str) -> bool:
+    """True unless the tier is interruptible, committed or licensed (see NOT_ON_DEMAND)."""
+    return not any(NOT_ON_DEMAND.search(part) for part in tier.split("+"))
+
+
+def accelerator_family(accelerator: str | None, published: str | None) -> str | None:
+    """The accelerator family: the catalog id's first part (``H100-SXM-80GB`` → ``H100``),
+    else a published bare name that is one (``H100``, ``MI300X``), else None."""
+    if accelerator:
+        return accelerator.split("-", 1)[0]
+    name = (published or "").strip().upper()
+    return name if _FAMILY.match(name) else None
+
+
+def compute_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
+    """On-demand GPU prices per GPU-hour (an instance price divided by its accelerators)."""
+    items: dict[str, Item] = {}
+    for row in _monthly_rows(con, "compute", ["gpu_hour", "instance_hour"]):
+        if not on_demand(row["tier"]):
+            continue
+        price = float(row["price"])
+        if row["component"] == "instance_hour":
+            if not row["accelerator_count"]:
+                continue
+            price /= row["accelerator_count"]
+        key = _item_key(row, "source", "provider", "sku", "component", "tier", "region")
+        item = items.setdefault(
+            key,
+            Item(
+                key,
+                row["source"],
+                row["provider"],
+                row["sku"],
+                row["tier"],
+                accelerator=row["accelerator"],
+                family=accelerator_family(row["accelerator"], row["model"]),
+            ),
+        )
+        item.prices[row["period"]] = price
+    return list(items.values())
+
+
+def series_items(con: duckdb.DuckDBPyConnection, leg: str, component: str) -> list[Item]:
+    """Every series of one leg and component as an item, all tiers."""
+    items: dict[str, Item] = {}
+    for row in _monthly_rows(con, leg, [component]):
+        key = _item_key(row, "source", "provider", "sku", "component", "tier", "region")
+        item = items.setdefault(
+            key, Item(key, row["source"], row["provider"], row["sku"], row["tier"])
+        )
+        item.prices[row["period"]] = float(row["price"])
+    return list(items.values())
+
+
+def llm_segments(facts: Mapping[tuple[str, str], ListingFacts]) -> Callable[[Item], list[str]]:
+    """Segments of an LLM listing: who sells it and whether its weights are open."""
+
+    def segments(item: Item) -> list[str]:
+        out = [ALL]
+        fact = facts.get((item.provider, item.sku))
+        if fact is not None:
+            if fact.first_party is not None:
+                out.append("first_party" if fact.first_party else "aggregator")
+            if fact.open_weights is not None:
+                out.append("open_weights" if fact.open_weights else "closed_weights")
+        return out
+
+    return segments
+
+
+def compute_segments(item: Item) -> list[str]:
+    """Segments of a GPU price: its accelerator (catalog id) and family, and hyperscaler or
+    neocloud (an index of many sellers is neither)."""
+    out = [ALL]
+    if item.provider not in NOT_SELLERS:
+        out.append("hyperscaler" if item.provider in HYPERSCALERS else "neocloud")
+    if item.accelerator:
+        out.append(f"accelerator:{item.accelerator}")
+    if item.family:
+        out.append(f"family:{item.family}")
+    return out
+
+
+def sector_segments(item: Item) -> list[str]:
+    """Electricity: the sector is the tier (residential, commercial, industrial…)."""
+    return [ALL, f"sector:{item.tier}"]
+
+
+def storage_segments(item: Item) -> list[str]:
+    """Storage: the storage class is the tier before any volume band (``standard:first-tier``)."""
+    return [ALL, f"tier:{item.tier.split(':', 1)[0]}"]
+
+
+def matched_series(
+    index: str, items: Iterable[Item], segments_of: Callable[[Item], list[str]]
+) -> list[IndexSeries]:
+    """Chained Jevons and GEKS for every segment of ``items``."""
+    by_segment: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        for segment in segments_of(item):
+            by_segment[segment].append(item)
+    out = []
+    for segment, members in sorted(by_segment.items()):
+        prices: dict[date, dict[str, float]] = defaultdict(dict)
+        for item in members:
+            for period, price in item.prices.items():
+                prices[period][item.key] = price
+        periods = months_between(min(prices), max(prices))
+        if len(periods) < 2:
+            continue
+        out.append(IndexSeries(index, segment, JEVONS, chained_jevons(prices, periods)))
+        out.append(IndexSeries(index, segment, GEKS, geks(prices, periods)))
+    return out
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What one index build wrote."""
+
+    index: str
+    items: int
+    series: int
+    rows: int
+    note: str = ""
+
+
+def build_index(
+    con: duckdb.DuckDBPyConnection,
+    index: str,
+    model_facts: Mapping[tuple[str, str], ListingFacts] | None = None,
+    scores: Mapping[str, Mapping[str, float]] | None = None,
+    characteristics: tuple[str, ...] = (),
+) -> BuildReport:
+    """Compute one index (all segments and methods) and replace its stored rows."""
+    note = ""
+    if index == "llm_tokens":
+        items = llm_items(con)
+        series = matched_series(index, items, llm_segments(model_facts or {}))
+        if scores and characteristics:
+            hedonic, note = hedonic_series(items, model_facts or {}, scores, characteristics)
+            series += hedonic
+    elif index == "gpu_hour":
+        items = compute_items(con)
+        series = matched_series(index, items, compute_segments)
+    elif index == "electricity":
+        items = series_items(con, "energy", "kwh")
+        series = matched_series(index, items, sector_segments)
+    elif index == "storage":
+        items = series_items(con, "data", "gb_month")
+        series = matched_series(index, items, storage_segments)
+    elif index == "egress":
+        items = series_items(con, "data", "egress_gb")
+        series = matched_series(index, items, lambda item: [ALL])
+    else:
+        raise KeyError(f"unknown index {index!r}; known: {', '.join(INDICES)}")
+    rows = replace_index(con, index, series)
+    return BuildReport(index, len(items), len(series), rows, note)
+
+
+def hedonic_series(
+    items: Iterable[Item],
+    model_facts: Mapping[tuple[str, str], ListingFacts],
+    scores: Mapping[str, Mapping[str, float]],
+    characteristics: tuple[str, ...],
+) -> tuple[list[IndexSeries], str]:
+    """The time-dummy index of LLM listings whose model has every characteristic's score."""
+    observations = []
+    for item in items:
+        fact = model_facts.get((item.provider, item.sku))
+        model_scores = scores.get(fact.model_id) if fact else None
+        if not model_scores:
+            continue
+        for period, price in item.prices.items():
+            observations.append(HedonicObservation(item.key, period, price, model_scores))
+    try:
+        fit = time_dummy(observations, characteristics)
+    except ValueError as problem:
+        return [], f"hedonic index not computed: {problem}"
+    note = f"hedonic on {', '.join(characteristics)}: {fit.n} listings, r² {fit.r_squared:.2f}"
+    return [IndexSeries("llm_tokens", ALL, HEDONIC, fit.points)], note
+
+
+def llm_inputs(con: duckdb.DuckDBPyConnection, index: str) -> dict:
+    """What the LLM index needs beyond prices: model facts, scores and hedonic regressors."""
+    if index != "llm_tokens":
+        return {}
+    from warehouse.indices import data
+
+    facts = data.listing_models(con)
+    scores = data.latest_scores(con)
+    return {
+        "model_facts": facts,
+        "scores": scores,
+        "characteristics": data.hedonic_characteristics(scores),
+    }

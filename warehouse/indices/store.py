@@ -1,0 +1,166 @@
+"""Write and read the index and rate tables (index_values, decline_rates).
+
+Each write replaces the rows of its scope inside one transaction, so a reader sees either
+the old or the new computation, never a mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import duckdb
+
+from warehouse.indices.frontier import FrontierRate
+from warehouse.indices.jevons import IndexPoint
+from warehouse.indices.rates import DeclineRate, halving_months, percent_per_year
+from warehouse.sqlfiles import sql
+
+ALL_SOURCES = "*"
+
+
+def now() -> datetime:
+    """The current UTC time, naive (the warehouse stores UTC without zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class IndexSeries:
+    """One index × segment × method, ready to store."""
+
+    index: str
+    segment: str
+    method: str
+    points: Sequence[IndexPoint]
+
+
+def _transaction(con: duckdb.DuckDBPyConnection, work) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        work()
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def replace_index(con: duckdb.DuckDBPyConnection, index: str, series: Iterable[IndexSeries]) -> int:
+    """Replace every row of ``index`` with ``series``; returns the rows written."""
+    stamp = now()
+    rows = [
+        (s.index, s.segment, s.method, p.period, p.value, p.items, stamp)
+        for s in series
+        for p in s.points
+    ]
+    if any(row[0] != index for row in rows):
+        raise ValueError(f"every series must belong to index {index!r}")
+
+    def work() -> None:
+        con.execute("DELETE FROM index_values WHERE index = ?", [index])
+        if rows:
+            con.executemany("INSERT INTO index_values VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    _transaction(con, work)
+    return len(rows)
+
+
+def read_index(
+    con: duckdb.DuckDBPyConnection, index: str, segment: str, method: str
+) -> list[tuple[date, float, int]]:
+    """(period, value, items) of one stored index series, oldest first."""
+    return con.execute(
+        "SELECT period, value, items FROM index_values "
+        "WHERE index = ? AND segment = ? AND method = ? ORDER BY period",
+        [index, segment, method],
+    ).fetchall()
+
+
+def replace_frontier_rates(
+    con: duckdb.DuckDBPyConnection,
+    rates: Sequence[FrontierRate],
+    source: str | None,
+    include_reasoning: bool,
+) -> None:
+    """Store one `rates frontier` computation, replacing the previous one of the same scope."""
+    stamp = now()
+    scope = source or ALL_SOURCES
+    rows = [
+        (
+            "frontier",
+            scope,
+            include_reasoning,
+            r.benchmark,
+            r.threshold_model,
+            r.threshold_score,
+            None,
+            None,
+            None,
+            None,
+            r.n_points,
+            r.start_date,
+            r.end_date,
+            r.factor_per_year,
+            r.ci90_low,
+            r.ci90_high,
+            r.r_squared,
+            percent_per_year(r.factor_per_year),
+            halving_months(r.factor_per_year),
+            stamp,
+        )
+        for r in rates
+    ]
+
+    def work() -> None:
+        con.execute(
+            "DELETE FROM decline_rates WHERE kind = 'frontier' AND source = ? "
+            "AND include_reasoning = ?",
+            [scope, include_reasoning],
+        )
+        if rows:
+            con.executemany(sql("insert_decline_rate"), rows)
+
+    _transaction(con, work)
+
+
+def replace_index_rate(
+    con: duckdb.DuckDBPyConnection,
+    index: str,
+    segment: str,
+    method: str,
+    since: date | None,
+    rate: DeclineRate,
+) -> None:
+    """Store one index decline rate, replacing the previous one of the same scope."""
+    row = (
+        "index",
+        ALL_SOURCES,
+        False,
+        None,
+        None,
+        None,
+        index,
+        segment,
+        method,
+        since,
+        rate.n_points,
+        rate.start_date,
+        rate.end_date,
+        rate.factor_per_year,
+        rate.ci90_low,
+        rate.ci90_high,
+        rate.r_squared,
+        rate.percent_per_year,
+        rate.halving_months,
+        now(),
+    )
+
+    def work() -> None:
+        con.execute(
+            "DELETE FROM decline_rates WHERE kind = 'index' AND index = ? AND segment = ? "
+            "AND method = ? AND since IS NOT DISTINCT FROM ?",
+            [index, segment, method, since],
+        )
+        con.execute(sql("insert_decline_rate"), row)
+
+    _transaction(con, work)
