@@ -45,6 +45,9 @@ KEPT_ATTRIBUTES = (
     "marketoption",
 )
 _TERM_TYPES = ("OnDemand", "Reserved")
+# A product's ``productFamily`` ("Storage", "Data Transfer", "Compute Instance") sits beside its
+# attributes in the file; it is offered to ``keep`` and kept under this name like an attribute.
+PRODUCT_FAMILY = "productFamily"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class OfferPrice:
         currency: The ``pricePerUnit`` currency code ("USD").
         price_text: The price exactly as written ("55.0400000000").
         description: The dimension's description.
+        begin_range: Start of the volume band the price applies to, as written ("0", "51200");
+            in the dimension's unit (GB for storage and transfer).
+        end_range: End of that band as written ("51200"), "Inf" when it has none.
     """
 
     product_sku: str
@@ -74,6 +80,8 @@ class OfferPrice:
     currency: str
     price_text: str
     description: str
+    begin_range: str = "0"
+    end_range: str = "Inf"
 
 
 class OfferFileError(ValueError):
@@ -81,13 +89,18 @@ class OfferFileError(ValueError):
 
 
 def iter_offer_prices(
-    stream: IO[bytes], keep: Callable[[dict[str, Any]], bool]
+    stream: IO[bytes],
+    keep: Callable[[dict[str, Any]], bool],
+    attributes: tuple[str, ...] = KEPT_ATTRIBUTES,
 ) -> Iterator[OfferPrice]:
     """Every price dimension of the terms of the products ``keep`` accepts, in file order.
 
     Args:
         stream: The offer file, opened in binary mode (read sequentially, never seeked).
-        keep: Decides from a product's ``attributes`` whether to keep it (e.g. GPU instances).
+        keep: Decides from a product's ``attributes`` whether to keep it (e.g. GPU instances);
+            they include the product's family under :data:`PRODUCT_FAMILY`.
+        attributes: Names of the attributes kept for each accepted product (default: what
+            EC2 prices need; :data:`PRODUCT_FAMILY` may be named too).
 
     Raises:
         OfferFileError: Terms come before products, or the structure is not an offer file.
@@ -96,7 +109,7 @@ def iter_offer_prices(
     kept: dict[str, dict[str, str]] = {}
     for section, key, value in _section_items(stream, kept):
         if section == "products":
-            product = _product(key, value, keep)
+            product = _product(key, value, keep, attributes)
             if product is not None:
                 kept[key] = product
             continue
@@ -168,13 +181,20 @@ def _entry_section(keys: list[str | None]) -> str | None:
     return None
 
 
-def _product(sku: str, value: Any, keep: Callable[[dict[str, Any]], bool]) -> dict[str, str] | None:
+def _product(
+    sku: str, value: Any, keep: Callable[[dict[str, Any]], bool], names: tuple[str, ...]
+) -> dict[str, str] | None:
     if not isinstance(value, dict):
         raise OfferFileError(f"product {sku} is not an object")
     attributes = value.get("attributes")
-    if not isinstance(attributes, dict) or not keep(attributes):
+    if not isinstance(attributes, dict):
         return None
-    return {name: str(attributes[name]) for name in KEPT_ATTRIBUTES if name in attributes}
+    family = value.get(PRODUCT_FAMILY)
+    if isinstance(family, str) and PRODUCT_FAMILY not in attributes:
+        attributes = {**attributes, PRODUCT_FAMILY: family}
+    if not keep(attributes):
+        return None
+    return {name: str(attributes[name]) for name in names if name in attributes}
 
 
 def _term_prices(
@@ -200,4 +220,6 @@ def _term_prices(
                     currency=str(currency),
                     price_text=str(price),
                     description=str(dimension.get("description") or ""),
+                    begin_range=str(dimension.get("beginRange", "0")),
+                    end_range=str(dimension.get("endRange", "Inf")),
                 )
