@@ -1,4 +1,4 @@
-"""Write and read the index and rate tables (index_values, decline_rates).
+"""Write and read the index and rate tables (index_values, decline_rates, frontier_points).
 
 Each write replaces the rows of its scope inside one transaction, so a reader sees either
 the old or the new computation, never a mix.
@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from warehouse.backends import rollback
 from warehouse.indices.frontier import FrontierRate
 from warehouse.indices.jevons import IndexPoint
 from warehouse.indices.rates import DeclineRate, halving_months, percent_per_year
@@ -41,7 +42,7 @@ def _transaction(con: duckdb.DuckDBPyConnection, work) -> None:
         work()
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
 
 
@@ -110,6 +111,24 @@ def replace_frontier_rates(
         )
         for r in rates
     ]
+    points = [
+        (
+            scope,
+            include_reasoning,
+            r.benchmark,
+            r.threshold_model,
+            r.threshold_score,
+            number,
+            p.day,
+            p.model,
+            p.model_id,
+            p.price,
+            p.score,
+            stamp,
+        )
+        for r in rates
+        for number, p in enumerate(r.points, start=1)
+    ]
 
     def work() -> None:
         con.execute(
@@ -119,6 +138,13 @@ def replace_frontier_rates(
         )
         if rows:
             con.executemany(sql("insert_decline_rate"), rows)
+        # The points behind each rate (mart_frontier_points draws them with the fitted trend).
+        con.execute(
+            "DELETE FROM frontier_points WHERE source = ? AND include_reasoning = ?",
+            [scope, include_reasoning],
+        )
+        if points:
+            con.executemany(sql("insert_frontier_point"), points)
 
     _transaction(con, work)
 

@@ -1,0 +1,68 @@
+"""`deflator export`: every mart as Parquet or CSV, for BI tools, pandas, Spark, any engine.
+
+Reads the published read snapshot like `deflator query` (never blocked by a run, never half a
+run); the work is warehouse/export.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flows.commands._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from flows.settings import Settings
+
+NAME = "export"
+ORDER = 60
+HELP = "write every mart as Parquet (partitioned by leg where it helps) or CSV"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write every mart (see the README's Marts section) under --out: Parquet, one folder "
+        "per mart (hive-partitioned by leg where that helps), or one CSV file per mart; plus "
+        "manifest.json with rows, columns, types and their meaning. Money keeps its exact "
+        "digits (Parquet DECIMAL(28,12)). Reads the read snapshot the last run published."
+    )
+    parser.add_argument(
+        "--format",
+        choices=["parquet", "csv"],
+        default="parquet",
+        help="file format (default: parquet)",
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", required=True, type=Path, help="folder to write (created)"
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    import duckdb
+
+    from flows.tables import render_table
+    from warehouse.connection import WarehouseMissing
+    from warehouse.export import MartsMissing, export_marts
+    from warehouse.snapshot import connect_reader
+
+    try:
+        con, source = connect_reader(settings.db_path)
+    except WarehouseMissing as missing:
+        error(str(missing))
+        return EXIT_USAGE
+    except duckdb.IOException as problem:
+        error(f"cannot open {settings.db_path} read-only: {problem}")
+        return EXIT_FAILED
+    try:
+        done = export_marts(con, args.out, args.format, source=source)
+    except MartsMissing as missing:
+        error(str(missing))
+        return EXIT_FAILED
+    except (duckdb.Error, OSError) as problem:
+        error(f"export failed: {problem}")
+        return EXIT_FAILED
+    finally:
+        con.close()
+    rows = [[d.name, d.rows, d.files, d.bytes, str(d.path)] for d in done]
+    print(render_table(["mart", "rows", "files", "bytes", "path"], rows))
+    print(f"{len(done)} marts from {source} → {args.out}/manifest.json", file=sys.stderr)
+    return EXIT_OK
