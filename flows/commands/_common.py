@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 EXIT_OK = 0
@@ -16,26 +15,25 @@ def error(message: str) -> None:
     print(f"deflator: {message}", file=sys.stderr)
 
 
-def progress_logging() -> None:
-    """Send the 'deflator' logger's progress lines to stderr with a time stamp."""
-    logger = logging.getLogger("deflator")
-    if not any(getattr(h, "_deflator", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-        handler._deflator = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+def progress_logging(fmt: str = "text") -> None:
+    """Send the 'deflator' logger's progress lines to stderr, as text or JSON lines
+    (flows/logs.py); keeps a format the command line already chose."""
+    from flows.logs import ensure_configured
+
+    ensure_configured(fmt)
 
 
 def start_prefect(settings, verbose: bool = False) -> None:
     """Prepare Prefect's environment (before it is imported) and say that it is starting."""
+    from flows.logs import event, prefect_json_environment
     from flows.prefect_env import configure_prefect
 
     configure_prefect(settings, verbose=verbose)
-    print(
+    fmt = getattr(settings, "log_format", "text")
+    if fmt == "json":
+        prefect_json_environment()  # Prefect's own lines (warnings; all with -v) as JSON too
+    progress_logging(fmt)
+    event(
+        "prefect_starting",
         "starting Prefect (ephemeral API, no server needed; ~10 s, ~20 s the first time)…",
-        file=sys.stderr,
-        flush=True,
     )
-    progress_logging()

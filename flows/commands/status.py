@@ -1,0 +1,121 @@
+"""`deflator status`: is every source getting its prices in? Exit 1 when not, for schedulers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from flows.commands._common import EXIT_FAILED, EXIT_OK, error
+from flows.settings import Settings
+
+NAME = "status"
+ORDER = 32
+HELP = "health of every source: last success, age, failures, drift alarms (exit 1 if unhealthy)"
+
+TABLE_COLUMNS = [
+    "source",
+    "kind",
+    "leg",
+    "health",
+    "last success",
+    "age h",
+    "rows",
+    "in force",
+    "fails",
+    "drift",
+    "last error",
+]
+ERROR_WIDTH = 60  # the table cuts long reasons; csv and json keep them whole
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "One line per source — every nightly source and every backfill dataset — from the "
+        "run ledger: health, the start of its last successful run, the age of that success "
+        "in hours, rows parsed then, prices in force, consecutive failures, layout-drift "
+        "alarms and the reason of its last failure. A nightly source is healthy when its "
+        "last attempt was ok, unchanged (HTTP 304) or skipped for lack of a recording "
+        "(offline runs), within --max-age hours. Exit status: 0 when every nightly source "
+        "is healthy, 1 otherwise (or when there is no warehouse), so a scheduler can alert. "
+        "Datasets are shown but never change the exit status: backfills run on demand."
+    )
+    parser.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="output format (default: table; csv and json have every column, whole)",
+    )
+    parser.add_argument(
+        "--max-age",
+        type=float,
+        metavar="HOURS",
+        help="oldest acceptable success of a nightly source "
+        "(default: $DEFLATOR_MAX_AGE_HOURS, else 36)",
+    )
+
+
+def _table_rows(report) -> list[list[object]]:
+    rows = []
+    for h in report:
+        reason = h.last_error or ""
+        if len(reason) > ERROR_WIDTH:
+            reason = reason[: ERROR_WIDTH - 1] + "…"
+        rows.append(
+            [
+                h.source,
+                h.kind,
+                h.leg,
+                h.health,
+                h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "",
+                "" if h.age_hours is None else f"{h.age_hours:.1f}",
+                h.rows,
+                h.in_force,
+                h.consecutive_failures,
+                h.drift_alarms,
+                reason,
+            ]
+        )
+    return rows
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    import duckdb
+
+    from flows.tables import RENDERERS
+    from scrapers.backfill.registry import all_datasets
+    from scrapers.registry import all_sources
+    from warehouse.connection import WarehouseMissing
+    from warehouse.health import COLUMNS, NIGHTLY, all_healthy, source_health
+    from warehouse.snapshot import connect_reader
+
+    max_age = settings.max_age_hours if args.max_age is None else args.max_age
+    try:
+        con, _ = connect_reader(settings.db_path)  # the published snapshot: never blocks a run
+    except WarehouseMissing as missing:
+        error(f"{missing}; no source has run, so none is healthy")
+        return EXIT_FAILED
+    except duckdb.IOException as problem:
+        error(f"cannot open {settings.db_path} read-only: {problem}")
+        return EXIT_FAILED
+    try:
+        report = source_health(
+            con,
+            [(s.name, s.leg.value) for s in all_sources().values()],
+            [(d.name, d.source.leg.value) for d in all_datasets().values()],
+            max_age_hours=max_age,
+        )
+    finally:
+        con.close()
+    if args.format == "table":
+        output = RENDERERS["table"](TABLE_COLUMNS, _table_rows(report))
+    else:
+        output = RENDERERS[args.format](list(COLUMNS), [h.row() for h in report])
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    nightly = [h for h in report if h.kind == NIGHTLY]
+    unhealthy = [f"{h.source} ({h.health})" for h in nightly if not h.healthy]
+    print(
+        f"{len(nightly) - len(unhealthy)} of {len(nightly)} nightly sources healthy "
+        f"(max age {max_age:g} h)" + (f"; unhealthy: {', '.join(unhealthy)}" if unhealthy else ""),
+        file=sys.stderr,
+    )
+    return EXIT_OK if all_healthy(report) else EXIT_FAILED
