@@ -17,6 +17,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@# PYTHONDONTWRITEBYTECODE is set on these machines: compile once, or `import prefect` costs ~2 s each time
 	@$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null 2>&1 || true
+	@# DuckLake backend: DuckDB's extensions from the pinned packages into the venv, offline
+	$(BIN)/deflator extensions install > /dev/null
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 run: install

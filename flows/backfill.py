@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.derived import DerivedReport, format_derived, rebuild_after_load
+from flows.logs import ensure_configured, event, run_context
 from flows.settings import Settings, load_settings
 from flows.summary import format_summary
 from flows.tables import render_table
@@ -38,7 +40,6 @@ from warehouse.load import FetchRecord, RunReport, SourceOutcome, load_run
 from warehouse.models import DatasetRecord, IdentityReport, load_identity
 from warehouse.snapshot import publish_snapshot
 
-log = logging.getLogger("deflator")
 MODE = "backfill"
 
 QUARANTINE_BY_REASON_SQL = """
@@ -63,6 +64,7 @@ class BackfillReport:
     identity: IdentityReport
     quarantine_by_reason: list[tuple[str, str, int]]
     skipped: dict[str, Counter[str]]
+    derived: DerivedReport | None = None  # the indices and decline rates rebuilt after the load
 
 
 @task(name="read dataset", cache_policy=NO_CACHE)
@@ -83,7 +85,15 @@ def parse_dataset(dataset: Dataset, pages: list[FetchedPage], fetch_seconds: flo
         result.extend(dataset.source.parse(page))
         if dataset.benchmarks is not None:
             scores.extend(dataset.benchmarks(page))
-    log.info("parsed %-24s %6d prices", dataset.name, len(result.observations))
+    event(
+        "parsed",
+        "parsed %-24s %6d prices",
+        dataset.name,
+        len(result.observations),
+        source=dataset.name,
+        rows=len(result.observations),
+        problems=len(result.problems),
+    )
     outcome = SourceOutcome(
         source=dataset.name,
         leg=dataset.source.leg.value,
@@ -106,9 +116,11 @@ def load_backfill(
     parsed: list[Parsed],
     datasets: list[Dataset],
 ) -> BackfillReport:
-    """Load the prices (one transaction), then model identity (a second), then publish."""
+    """Load the prices (one transaction), then model identity (a second), then rebuild the
+    indices and decline rates (flows/derived.py; a failure there is reported, the load
+    stays), then publish."""
     outcomes = [p.outcome for p in parsed]
-    con = connect(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
+    con = connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     try:
         run = load_run(con, run_id, MODE, started_at, outcomes, settings.max_step_factor)
         ok = {s.source for s in run.sources if s.status == "ok"}
@@ -119,11 +131,12 @@ def load_backfill(
             [_record(d) for d in datasets if d.name in ok],
         )
         by_reason = con.execute(QUARANTINE_BY_REASON_SQL, [run_id]).fetchall()
-        publish_snapshot(con, settings.db_path)
+        derived = rebuild_after_load(con, bool(ok))
+        publish_snapshot(con, settings.warehouse)
     finally:
         con.close()
     skipped = {o.source: o.skipped for o in outcomes}
-    return BackfillReport(run, identity, by_reason, skipped)
+    return BackfillReport(run, identity, by_reason, skipped, derived)
 
 
 @flow(name="backfill", log_prints=False)
@@ -135,13 +148,21 @@ def backfill(dataset_names: list[str] | None = None, db: str | None = None) -> B
         db: Warehouse file (DEFLATOR_DB or the default when omitted).
     """
     settings = load_settings().with_db(db)
+    ensure_configured(settings.log_format)
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    with run_context(run_id):
+        return _backfill(settings, run_id, started_at, dataset_names)
+
+
+def _backfill(
+    settings: Settings, run_id: str, started_at: datetime, dataset_names: list[str] | None
+) -> BackfillReport:
     datasets = select_datasets(dataset_names)
     transport = replay_transport(
         settings.shared_data, [r for d in datasets for r in d.source.recordings]
     )
-    log.info("backfill %s: %d dataset(s)", run_id, len(datasets))
+    event("run_started", "backfill %s: %d dataset(s)", run_id, len(datasets), mode=MODE)
     parsed: list[Parsed] = []
     archive = RawArchive(settings.archive_dir)
     with Fetcher(settings.fetch, archive, transport=transport, replay=True) as fetcher:
@@ -150,6 +171,28 @@ def backfill(dataset_names: list[str] | None = None, db: str | None = None) -> B
             parsed.append(_parse_or_fail(dataset, reads[dataset.name]))
     report = load_backfill(settings, run_id, started_at, parsed, datasets)
     print(format_backfill(report, settings))
+    for s in report.run.sources:
+        if s.status == "failed":
+            event(
+                "source_failed",
+                "FAILED %s: %s",
+                s.source,
+                s.error,
+                source=s.source,
+                level=logging.WARNING,
+            )
+    event(
+        "run_finished",
+        "backfill %s: %s, %d new observations, %d history changes",
+        run_id,
+        report.run.status,
+        report.run.observations_new,
+        report.run.history_changes,
+        status=report.run.status,
+        observations_new=report.run.observations_new,
+        history_changes=report.run.history_changes,
+        quarantined=report.run.quarantined,
+    )
     return report
 
 
@@ -159,12 +202,26 @@ def _parse_or_fail(dataset: Dataset, future) -> Parsed:
     try:
         pages, seconds = future.result()
     except Exception as error:
-        log.warning("dataset %s failed to read: %s", dataset.name, error)
+        event(
+            "read_failed",
+            "dataset %s failed to read: %s",
+            dataset.name,
+            error,
+            source=dataset.name,
+            level=logging.WARNING,
+        )
         return Parsed(SourceOutcome(dataset.name, leg, "failed", error=f"read: {error}"))
     try:
         return parse_dataset(dataset, pages, seconds)
     except Exception as error:
-        log.warning("dataset %s failed to parse: %s", dataset.name, error)
+        event(
+            "parse_failed",
+            "dataset %s failed to parse: %s",
+            dataset.name,
+            error,
+            source=dataset.name,
+            level=logging.WARNING,
+        )
         return Parsed(
             SourceOutcome(
                 dataset.name,
@@ -190,7 +247,7 @@ def _record(dataset: Dataset) -> DatasetRecord:
 
 def format_backfill(report: BackfillReport, settings: Settings) -> str:
     """The run summary, then quarantine by reason and the model identity counts."""
-    lines = [format_summary(report.run, settings.db_path), ""]
+    lines = [format_summary(report.run, settings.warehouse.label), ""]
     if report.quarantine_by_reason:
         lines.append("quarantined by reason:")
         lines.append(render_table(["source", "reason", "rows"], report.quarantine_by_reason))
@@ -202,4 +259,6 @@ def format_backfill(report: BackfillReport, settings: Settings) -> str:
         f"--unmatched`); benchmark scores {identity.benchmarks}, matched "
         f"{identity.benchmarks_matched}"
     )
+    if report.derived is not None:
+        lines.append(format_derived(report.derived))
     return "\n".join(lines)

@@ -7,8 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from flows.commands import command_modules
+from flows.logs import FORMATS
+from flows.logs import configure as configure_logs
 from flows.settings import VERSION, load_settings
 
 
@@ -37,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="warehouse file (default: $DEFLATOR_DB, else data/deflator.duckdb in the project)",
     )
+    parser.add_argument(
+        "--log-format",
+        choices=list(FORMATS),
+        help="progress logs on stderr: text lines, or JSON lines with time, level, run_id, "
+        "source, event and message (default: $DEFLATOR_LOG_FORMAT, else text)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in command_modules():
         sub = commands.add_parser(module.NAME, help=module.HELP)
@@ -49,6 +58,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `deflator` console script."""
     args = build_parser().parse_args(argv)
     settings = load_settings().with_db(args.db)
+    if args.log_format:
+        settings = replace(settings, log_format=args.log_format)
+    if settings.log_format not in FORMATS:
+        print(
+            f"deflator: DEFLATOR_LOG_FORMAT must be one of {', '.join(FORMATS)}, "
+            f"not {settings.log_format!r}",
+            file=sys.stderr,
+        )
+        return 2
+    configure_logs(settings.log_format)
     try:
         return args.handler(args, settings)
     except KeyboardInterrupt:

@@ -64,3 +64,39 @@ def pipeline_deployments(
             )
         )
     return deployments
+
+
+SCALE_OUT = "nightly"  # the deployment scale-out/nightly
+LEG = "leg"  # the deployment nightly/leg: one leg of a scale-out run
+
+
+def pool_deployments(
+    cron: str, timezone: str, offline: bool = False, split: str = "leg"
+) -> list[RunnerDeployment]:
+    """The deployments of a work pool with N workers (`deflator serve --pool NAME`).
+
+    ``scale-out/nightly`` on ``cron`` starts one ``nightly/leg`` run per leg (or source) and
+    then rebuilds the indices once (flows/scale_out.py); ``nightly/leg`` has no schedule.
+    Neither names the warehouse: every worker's DEFLATOR_WAREHOUSE (and
+    DEFLATOR_LAKE_DATA_PATH) decides, and they must name the same DuckLake.
+    """
+    from flows.scale_out import scale_out
+
+    return [
+        scale_out.to_deployment(
+            name=SCALE_OUT,
+            description="deflator's nightly run as parallel legs across the work pool's "
+            "workers, then the indices once.",
+            schedules=[Cron(cron, timezone=timezone)],
+            parameters={"offline": offline, "split": split},
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            concurrency_limit=1,
+        ),
+        nightly.to_deployment(
+            name=LEG,
+            description="One leg of a scale-out run: a nightly run of the given sources, "
+            "without the index rebuild.",
+            parameters={"offline": offline, "indices": False},
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        ),
+    ]

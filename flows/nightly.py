@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.derived import DerivedReport, format_derived, rebuild_after_load
+from flows.logs import ensure_configured, event, run_context
 from flows.settings import Settings, load_settings
 from flows.summary import format_summary
 from schemas.observation import FetchedPage
@@ -25,11 +27,11 @@ from scrapers.fetch import Fetcher
 from scrapers.paging import fetch_pages
 from scrapers.registry import select_sources
 from scrapers.replay import replay_transport
+from warehouse.backends import retry_conflicts
 from warehouse.connection import connect
 from warehouse.load import FetchRecord, RunReport, SourceOutcome, load_run
 from warehouse.snapshot import publish_snapshot
 
-log = logging.getLogger("deflator")
 # Why an offline run skips a source (live URLs only, no real recording): skipped, not failed.
 NO_RECORDING = "no recording"
 
@@ -51,8 +53,17 @@ def fetch_source(source: Source, urls: list[str], fetcher: Fetcher) -> Fetched:
     pages = fetch_pages(fetcher, source, urls)  # follows next_page links of paged APIs
     seconds = time.perf_counter() - started
     size = sum(len(p.body) for p in pages)
-    log.info(
-        "fetched %-12s %d page(s), %.1f MB in %.2f s", source.name, len(pages), size / 1e6, seconds
+    event(
+        "fetched",
+        "fetched %-12s %d page(s), %.1f MB in %.2f s",
+        source.name,
+        len(pages),
+        size / 1e6,
+        seconds,
+        source=source.name,
+        pages=len(pages),
+        bytes=size,
+        seconds=round(seconds, 3),
     )
     return Fetched(pages, seconds)
 
@@ -91,18 +102,32 @@ def parse_source(source: Source, fetched: Fetched) -> SourceOutcome:
 
 @task(name="load", cache_policy=NO_CACHE)
 def load_outcomes(
-    settings: Settings, run_id: str, mode: str, started_at: datetime, outcomes: list[SourceOutcome]
-) -> RunReport:
-    """Write the whole run in one transaction, then publish the read snapshot for readers.
+    settings: Settings,
+    run_id: str,
+    mode: str,
+    started_at: datetime,
+    outcomes: list[SourceOutcome],
+    indices: bool = True,
+) -> tuple[RunReport, DerivedReport]:
+    """Write the whole run in one transaction, rebuild the indices and decline rates from it
+    (flows/derived.py: a failure there is reported, the load stays), then publish the read
+    snapshot for readers.
 
     The warehouse is opened only for this step; a second run loading at the same moment waits
     for it (up to DEFLATOR_LOCK_TIMEOUT).
     """
-    con = connect(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
+    con = connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     try:
-        report = load_run(con, run_id, mode, started_at, outcomes, settings.max_step_factor)
-        publish_snapshot(con, settings.db_path)
-        return report
+        report = retry_conflicts(  # DuckLake: another worker's load committed first (backends.py)
+            lambda: load_run(con, run_id, mode, started_at, outcomes, settings.max_step_factor),
+            settings.lake_retries,
+        )
+        if indices:
+            derived = rebuild_after_load(con, any(s.status == "ok" for s in report.sources))
+        else:
+            derived = DerivedReport(skipped="left to the scale-out flow's final step")
+        publish_snapshot(con, settings.warehouse)
+        return report, derived
     finally:
         con.close()
 
@@ -113,6 +138,7 @@ def nightly(
     source_names: list[str] | None = None,
     db: str | None = None,
     sources: list[Source] | None = None,
+    indices: bool = True,
 ) -> RunReport:
     """Run the nightly pipeline once.
 
@@ -122,10 +148,26 @@ def nightly(
         db: Warehouse file (DEFLATOR_DB or the default when omitted).
         sources: Run these Source objects instead of the registry's (tests point sources at
             a local server this way); ``source_names`` is then ignored.
+        indices: Rebuild the indices after the load (the scale-out flow's legs leave it to
+            its final step, flows/scale_out.py).
     """
     settings = load_settings().with_db(db)
+    ensure_configured(settings.log_format)
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    with run_context(run_id):
+        return _nightly(settings, run_id, started_at, offline, source_names, sources, indices)
+
+
+def _nightly(
+    settings: Settings,
+    run_id: str,
+    started_at: datetime,
+    offline: bool,
+    source_names: list[str] | None,
+    sources: list[Source] | None,
+    indices: bool = True,
+) -> RunReport:
     mode = "offline" if offline else "live"
     sources = sources if sources is not None else select_sources(source_names)
     archive = RawArchive(settings.archive_dir)
@@ -134,7 +176,7 @@ def nightly(
         if offline
         else None
     )
-    log.info("run %s (%s): %d source(s)", run_id, mode, len(sources))
+    event("run_started", "run %s (%s): %d source(s)", run_id, mode, len(sources), mode=mode)
 
     outcomes: list[SourceOutcome] = []
     with Fetcher(settings.fetch, archive, transport=transport, replay=offline) as fetcher:
@@ -154,9 +196,41 @@ def nightly(
                 continue
             outcomes.append(_parse_or_fail(source, futures[source.name]))
 
-    report = load_outcomes(settings, run_id, mode, started_at, outcomes)
-    print(format_summary(report, settings.db_path))
+    report, derived = load_outcomes(settings, run_id, mode, started_at, outcomes, indices)
+    print(format_summary(report, settings.warehouse.label))
+    print(format_derived(derived))
+    _log_finished(report)
     return report
+
+
+def _log_finished(report: RunReport) -> None:
+    """One line per failed source (layout drift is only known after the load), then the
+    run's outcome: for log shippers; the summary table goes to stdout."""
+    for s in report.sources:
+        if s.status == "failed":
+            event(
+                "source_failed",
+                "FAILED %s: %s",
+                s.source,
+                s.error,
+                source=s.source,
+                level=logging.WARNING,
+                error=s.error,
+            )
+    event(
+        "run_finished",
+        "run %s: %s, %d new observations, %d history changes",
+        report.run_id,
+        report.status,
+        report.observations_new,
+        report.history_changes,
+        status=report.status,
+        sources_failed=sum(s.status == "failed" for s in report.sources),
+        observations_new=report.observations_new,
+        history_changes=report.history_changes,
+        quarantined=report.quarantined,
+        level=logging.INFO if report.status == "ok" else logging.WARNING,
+    )
 
 
 def _urls(source: Source, offline: bool) -> list[str]:
@@ -170,12 +244,26 @@ def _parse_or_fail(source: Source, future) -> SourceOutcome:
     try:
         fetched = future.result()
     except Exception as error:  # a source failing must not stop the others
-        log.warning("source %s failed to fetch: %s", source.name, error)
+        event(
+            "fetch_failed",
+            "source %s failed to fetch: %s",
+            source.name,
+            error,
+            source=source.name,
+            level=logging.WARNING,
+        )
         return SourceOutcome(source.name, source.leg.value, "failed", error=f"fetch: {error}")
     try:
         return parse_source(source, fetched)
     except Exception as error:
-        log.warning("source %s failed to parse: %s", source.name, error)
+        event(
+            "parse_failed",
+            "source %s failed to parse: %s",
+            source.name,
+            error,
+            source=source.name,
+            level=logging.WARNING,
+        )
         return SourceOutcome(
             source.name,
             source.leg.value,

@@ -3,6 +3,10 @@
 | variable | default | what |
 |---|---|---|
 | DEFLATOR_DB | <data dir>/deflator.duckdb | the warehouse file (also `--db`) |
+| DEFLATOR_WAREHOUSE | (the file) | `ducklake:postgres:dbname=… host=…`: that DuckLake instead |
+| DEFLATOR_LAKE_DATA_PATH | <data dir>/lake/ | where a DuckLake writes its Parquet files |
+| DEFLATOR_EXTENSIONS_DIR | <venv>/duckdb_extensions | DuckDB extensions, installed offline |
+| DEFLATOR_LAKE_RETRIES | 30 | attempts of a DuckLake write that conflicts with another |
 | DEFLATOR_DATA_DIR | <project>/data | where the warehouse, raw archive and Prefect state live |
 | DEFLATOR_ARCHIVE | <data dir>/archive | the content-addressed raw archive |
 | DEFLATOR_SHARED_DATA | <project>/../shared/data | recorded responses and datasets, read in place |
@@ -18,16 +22,21 @@
 | DEFLATOR_CRON | 0 2 * * * | when `deflator serve` runs the nightly flow |
 | DEFLATOR_TIMEZONE | UTC | time zone of DEFLATOR_CRON (IANA name) |
 | DEFLATOR_PREFECT_PORT | 4200 | port of the Prefect server `deflator serve` starts if needed |
+| DEFLATOR_MAX_AGE_HOURS | 36 | `deflator status`: a nightly source older than this is stale |
+| DEFLATOR_LOG_FORMAT | text | progress logs on stderr: text, or json lines (also `--log-format`) |
+| DEFLATOR_QUERY_TIMEOUT | 60 | seconds before `deflator query` stops a query (also `--timeout`) |
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 from scrapers.fetch import FetchConfig
+from warehouse.backends import DuckLake, EmbeddedFile, Warehouse, is_ducklake_spec
 
 VERSION = "0.1.0"
 PROJECT_URL = "https://github.com/deflator-pipeline/deflator"
@@ -53,15 +62,44 @@ class Settings:
     prefect_home: Path
     fetch: FetchConfig
     max_step_factor: Decimal
+    warehouse_spec: str = ""  # DEFLATOR_WAREHOUSE: empty = the file db_path, else a DuckLake
+    lake_data_path: str = ""
+    extension_dir: Path = Path(sys.prefix) / "duckdb_extensions"
+    lake_retries: int = 30
     fetch_task_retries: int = 1
     lock_timeout_s: float = 600.0
     cron: str = "0 2 * * *"
     timezone: str = "UTC"
     prefect_port: int = 4200
+    max_age_hours: float = 36.0
+    log_format: str = "text"
+    query_timeout_s: float = 60.0
 
     def with_db(self, db_path: str | Path | None) -> Settings:
-        """The same settings with another warehouse file (the `--db` option)."""
-        return self if db_path is None else replace(self, db_path=Path(db_path).expanduser())
+        """The same settings with another warehouse file (the `--db` option); a value starting
+        with ``ducklake:`` selects that DuckLake instead. While DEFLATOR_WAREHOUSE names a
+        DuckLake, a file path changes only db_path: the lake stays the warehouse."""
+        if db_path is None:
+            return self
+        if is_ducklake_spec(db_path):
+            return replace(self, warehouse_spec=str(db_path))
+        return replace(self, db_path=Path(db_path).expanduser())
+
+    @property
+    def warehouse(self) -> Warehouse:
+        """The warehouse to open (warehouse/backends.py): the DuckLake or the file."""
+        if not self.warehouse_spec:
+            return EmbeddedFile(self.db_path)
+        return DuckLake(
+            catalog=self.warehouse_spec.removeprefix("ducklake:"),
+            data_path=self.lake_data_path or f"{self.data_dir / 'lake'}/",
+            extension_dir=self.extension_dir,
+        )
+
+    @property
+    def warehouse_location(self) -> str:
+        """What a run and its summary pass on as ``db``: the DuckLake spec, else the file."""
+        return self.warehouse_spec or str(self.db_path)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -87,9 +125,30 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         prefect_home=Path(env.get("PREFECT_HOME", data_dir / "prefect")).expanduser(),
         fetch=fetch,
         max_step_factor=Decimal(env.get("DEFLATOR_MAX_STEP_FACTOR", "10")),
+        warehouse_spec=_warehouse_spec(env.get("DEFLATOR_WAREHOUSE", "")),
+        lake_data_path=env.get("DEFLATOR_LAKE_DATA_PATH", ""),
+        extension_dir=Path(
+            env.get("DEFLATOR_EXTENSIONS_DIR", Path(sys.prefix) / "duckdb_extensions")
+        ).expanduser(),
+        lake_retries=int(env.get("DEFLATOR_LAKE_RETRIES", "30")),
         fetch_task_retries=int(env.get("DEFLATOR_TASK_RETRIES", "1")),
         lock_timeout_s=float(env.get("DEFLATOR_LOCK_TIMEOUT", "600")),
         cron=env.get("DEFLATOR_CRON", "0 2 * * *"),
         timezone=env.get("DEFLATOR_TIMEZONE", "UTC"),
         prefect_port=int(env.get("DEFLATOR_PREFECT_PORT", "4200")),
+        max_age_hours=float(env.get("DEFLATOR_MAX_AGE_HOURS", "36")),
+        log_format=env.get("DEFLATOR_LOG_FORMAT", "text").strip().lower() or "text",
+        query_timeout_s=float(env.get("DEFLATOR_QUERY_TIMEOUT", "60")),
     )
+
+
+def _warehouse_spec(value: str) -> str:
+    """DEFLATOR_WAREHOUSE: empty or ``file`` for the DuckDB file, else a ``ducklake:`` spec."""
+    value = value.strip()
+    if value in ("", "file", "duckdb"):
+        return ""
+    if not is_ducklake_spec(value):
+        raise ValueError(
+            f"DEFLATOR_WAREHOUSE must start with 'ducklake:' (or be empty), not {value!r}"
+        )
+    return value

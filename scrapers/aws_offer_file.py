@@ -20,7 +20,7 @@ with terms first is refused rather than read half. Numbers stay exact (Decimal),
 their published text.
 
 Memory is bounded by the number of kept products, not by the file size: the benchmark
-``bench/stream_offer_file.py`` measures it on a generated file of any size.
+``bench/streaming.py`` (``make bench``) measures it on a generated file of any size.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from schemas.accelerators import CATALOG, Accelerator
+from warehouse.backends import rollback
 from warehouse.sqlfiles import sql
 
 _COLUMNS = (
@@ -47,6 +48,6 @@ def sync_accelerators(con: duckdb.DuckDBPyConnection) -> bool:
         con.executemany(sql("insert_accelerator"), wanted)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return True

@@ -1,16 +1,23 @@
-"""Open the warehouse: read-write (migrations applied on connect) or read-only (for queries)."""
+"""Open the warehouse: read-write (migrations applied on connect) or read-only (for queries).
+
+The warehouse is an embedded DuckDB file or a DuckLake (warehouse/backends.py); both are
+opened here and answer the same SQL, so nothing above this module knows which it has.
+"""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
+from warehouse import ducklake
 from warehouse.accelerators import sync_accelerators
+from warehouse.backends import DuckLake, Warehouse, as_warehouse, retry_conflicts, rollback
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -25,21 +32,25 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def connect(
-    db_path: Path | str, read_only: bool = False, lock_timeout_s: float = 0.0
+    db_path: Warehouse | Path | str, read_only: bool = False, lock_timeout_s: float = 0.0
 ) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file at ``db_path``.
+    """Open the warehouse: the DuckDB file at ``db_path``, or the DuckLake it names.
 
     Read-write opens create the file and its folder if needed and apply pending migrations.
     Read-only opens never create anything: a missing file is a clear error, not a new empty
     database that would answer every query with nothing.
 
     Args:
-        db_path: The warehouse file.
+        db_path: The warehouse file, or a :class:`warehouse.backends.DuckLake`.
         read_only: Open for reading only.
         lock_timeout_s: While another process holds the file (a second run loading at the
             same moment), retry for this long before giving up with :class:`WarehouseBusy`.
+            A DuckLake has no such lock: its writers work at the same time.
     """
-    path = Path(db_path)
+    where = as_warehouse(db_path)
+    if isinstance(where, DuckLake):
+        return _connect_ducklake(where, read_only)
+    path = where.path
     if read_only:
         if not path.is_file():
             raise WarehouseMissing(
@@ -52,6 +63,45 @@ def connect(
     apply_migrations(con)
     sync_accelerators(con)  # the catalog lives in schemas/accelerators.py
     return con
+
+
+def _connect_ducklake(lake: DuckLake, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Attach the lake; a writer applies pending migrations and syncs the catalog tables,
+    each retried whole when another process did the same at the same moment."""
+    con = ducklake.attach(lake, read_only=read_only)
+    if read_only:
+        return con
+    try:
+        retry_conflicts(
+            lambda: apply_migrations(con, _ducklake_bootstrap, ducklake.adapt_migration)
+        )
+        retry_conflicts(lambda: sync_accelerators(con))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _ducklake_bootstrap(con: duckdb.DuckDBPyConnection) -> Callable[[], None]:
+    """Create schema_migrations with its guard row; return the guard every migration runs."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(ducklake.SCHEMA_MIGRATIONS)
+        con.execute(ducklake.GUARD_INSERT)
+        con.execute("COMMIT")
+    except Exception:
+        rollback(con)
+        raise
+    return lambda: con.execute(ducklake.GUARD_UPDATE)
+
+
+def _embedded_bootstrap(con: duckdb.DuckDBPyConnection) -> Callable[[], None]:
+    """Create schema_migrations; the file's lock already keeps a second writer out."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    return lambda: None
 
 
 def _open_waiting(path: Path, timeout_s: float, poll_s: float = 0.2) -> duckdb.DuckDBPyConnection:
@@ -86,12 +136,20 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration not yet applied, each in its own transaction. Returns their names."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
+def apply_migrations(
+    con: duckdb.DuckDBPyConnection,
+    bootstrap: Callable[[duckdb.DuckDBPyConnection], Callable[[], None]] = _embedded_bootstrap,
+    adapt: Callable[[str], str] = str,
+) -> list[str]:
+    """Apply every migration not yet applied, each in its own transaction. Returns their names.
+
+    Args:
+        con: A read-write connection.
+        bootstrap: Creates schema_migrations; returns what each migration's transaction runs
+            first (DuckLake: the guard update that makes two racing migrations conflict).
+        adapt: The migration text as this backend runs it (DuckLake: ducklake.adapt_migration).
+    """
+    guard = bootstrap(con)
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for version, name, text in migrations():
@@ -99,14 +157,15 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(text)
+            guard()
+            con.execute(adapt(text))
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                 [version, name, datetime.now(UTC).replace(tzinfo=None)],
             )
             con.execute("COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         applied.append(name)
     return applied

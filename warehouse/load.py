@@ -27,8 +27,18 @@ from decimal import Decimal
 import duckdb
 import pyarrow as pa
 
+from schemas.enums import CANONICAL_UNIT_OF, Currency, Leg
 from schemas.observation import FetchedPage, Observation, ParseProblem
-from warehouse.arrow_rows import observations_table, utc_naive
+from warehouse.arrow_rows import (
+    OBSERVATION_SCHEMA,
+    BulkRows,
+    conform,
+    latest_observed_at,
+    observations_table,
+    row_count,
+    utc_naive,
+)
+from warehouse.backends import rollback
 from warehouse.sqlfiles import sql
 
 DEFAULT_MAX_STEP_FACTOR = Decimal(10)
@@ -85,6 +95,15 @@ class SourceOutcome:
     skipped: Counter[str] = field(default_factory=Counter)
     fetch_seconds: float = 0.0
     parse_seconds: float = 0.0
+    # A bulk source (backfill, price list) may hand its observations over column-wise instead:
+    # an Arrow table or dataset with the columns of warehouse.arrow_rows.OBSERVATION_SCHEMA
+    # (observed_at as UTC wall time). Checked set-based on load (sql/stage_invalid.sql).
+    table: BulkRows | None = None
+
+    @property
+    def rows(self) -> int:
+        """Observations parsed: the pydantic ones plus the rows of ``table``."""
+        return len(self.observations) + (row_count(self.table) if self.table is not None else 0)
 
 
 @dataclass
@@ -159,8 +178,12 @@ def load_run(
         _stage(con, [o for o in outcomes if o.status == "ok"])
         con.execute(sql("stage_checked"), {"max_step_factor": max_step_factor})
 
-        for (source,) in con.execute(sql("insert_quarantine"), params).fetchall():
-            reports[source].rows_quarantined += 1
+        con.execute(sql("stage_quarantine"), params)
+        for source, count in con.execute(
+            "SELECT source, count(*) FROM stage_quarantine GROUP BY source"
+        ).fetchall():
+            reports[source].rows_quarantined = count
+        con.execute("INSERT INTO quarantine BY NAME SELECT * FROM stage_quarantine")
         con.execute(sql("stage_new_observations"), params)
         for source, count in con.execute(
             "SELECT source, count(*) FROM stage_new GROUP BY source"
@@ -187,13 +210,14 @@ def load_run(
         _insert_ledger(con, report, started_at, outcomes)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)  # not hiding a conflict (backends.py)
         raise
     finally:
         for name in (
             "stage",
             "stage_checked",
             "stage_new",
+            "stage_quarantine",
             "snapshot",
             "withdrawn",
             "stage_sources",
@@ -208,7 +232,7 @@ def _fail_drifted_sources(con: duckdb.DuckDBPyConnection, outcomes: list[SourceO
     for outcome in outcomes:
         if outcome.status != "ok":
             continue
-        rows = len(outcome.observations)
+        rows = outcome.rows
         previous = last_good.get(outcome.source)
         if rows == 0:
             outcome.status = "failed"
@@ -227,7 +251,7 @@ def _initial_report(outcome: SourceOutcome) -> SourceReport:
         leg=outcome.leg,
         status=outcome.status,
         error=outcome.error,
-        rows_parsed=len(outcome.observations),
+        rows_parsed=outcome.rows,
         problems=len(outcome.problems),
         skipped=sum(outcome.skipped.values()),
     )
@@ -235,12 +259,28 @@ def _initial_report(outcome: SourceOutcome) -> SourceReport:
 
 def _stage(con: duckdb.DuckDBPyConnection, ok: list[SourceOutcome]) -> None:
     observations = [obs for outcome in ok for obs in outcome.observations]
-    stage_arrow = observations_table(observations)
-    con.register("stage_arrow", stage_arrow)
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM stage_arrow")
-    finally:
-        con.unregister("stage_arrow")
+    bulk = [conform(o.table) for o in ok if o.table is not None and row_count(o.table)]
+    columns = ", ".join(OBSERVATION_SCHEMA.names)
+    if bulk:
+        # Created empty from SQL, never from an empty Arrow scan: DuckDB 1.5.5 silently drops
+        # an append of a row group or more that follows an empty Arrow append to the same
+        # table in one transaction (bench/README.md).
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM observations LIMIT 0"
+        )
+        parts = ([observations_table(observations)] if observations else []) + bulk
+        statement = f"INSERT INTO stage SELECT {columns} FROM stage_arrow"
+    else:
+        parts = [observations_table(observations)]
+        statement = "CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM stage_arrow"
+    for rows in parts:  # a dataset is scanned by DuckDB in batches, column by column
+        con.register("stage_arrow", rows)
+        try:
+            con.execute(statement)
+        finally:
+            con.unregister("stage_arrow")
+    if bulk:
+        _check_stage(con)
     as_of = pa.table(
         {
             "source": [o.source for o in ok],
@@ -264,9 +304,29 @@ def _stage(con: duckdb.DuckDBPyConnection, ok: list[SourceOutcome]) -> None:
 
 def _latest_observation_time(outcome: SourceOutcome) -> datetime:
     """The as-of time of a source without fetch records: its latest observation."""
-    if not outcome.observations:
+    if not outcome.rows:
         raise ValueError(f"source {outcome.source} has neither fetches nor observations")
-    return max(obs.observed_at for obs in outcome.observations)
+    latest = [obs.observed_at for obs in outcome.observations]
+    if outcome.table is not None and row_count(outcome.table):
+        latest.append(latest_observed_at(outcome.table))
+    return max(latest)
+
+
+def _check_stage(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a bulk table that breaks the rules pydantic checks on each Observation."""
+    broken = con.execute(
+        sql("stage_invalid"),
+        {
+            "legs": [leg.value for leg in Leg],
+            "currencies": [currency.value for currency in Currency],
+            "component_units": [f"{c.value}/{u.value}" for c, u in CANONICAL_UNIT_OF.items()],
+        },
+    ).fetchall()
+    if broken:
+        raise ValueError(
+            "observation table refused: "
+            + "; ".join(f"{rule}: {rows} row(s), e.g. {example}" for rule, rows, example in broken)
+        )
 
 
 def _insert_fetches(

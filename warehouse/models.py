@@ -193,8 +193,11 @@ def _record_datasets(
 ) -> int:
     count = 0
     for record in datasets:
+        # Delete-then-insert and NOT EXISTS, not INSERT OR REPLACE / OR IGNORE: the same SQL
+        # on a DuckLake, which has no keys (warehouse/ducklake.py).
+        con.execute("DELETE FROM dataset_sources WHERE source = ?", [record.source])
         con.execute(
-            "INSERT OR REPLACE INTO dataset_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO dataset_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 record.source,
                 record.leg,
@@ -205,6 +208,10 @@ def _record_datasets(
                 now,
             ],
         )
-        con.execute("INSERT OR IGNORE INTO source_kinds VALUES (?, 'dataset')", [record.source])
+        con.execute(
+            "INSERT INTO source_kinds SELECT ?, 'dataset' "
+            "WHERE NOT EXISTS (SELECT 1 FROM source_kinds WHERE source = ?)",
+            [record.source, record.source],
+        )
         count += 1
     return count

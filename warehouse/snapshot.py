@@ -15,6 +15,11 @@ A reader therefore opens either the previous snapshot or the new one, whole: nev
 never blocked (a reader that already has the old file open keeps reading it; the rename does
 not disturb it). A crash while publishing leaves the previous snapshot in place and a stray
 temporary file, removed by the next publish.
+
+A DuckLake warehouse (warehouse/backends.py) needs none of this: every committed transaction
+is a DuckLake snapshot, readers attach the lake itself and see the last whole run, never
+blocked by writers. ``publish_snapshot`` does nothing there and ``connect_reader`` attaches
+the lake read-only.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.backends import DuckLake, Warehouse, as_warehouse
 from warehouse.connection import connect
+from warehouse.ducklake import allow_data_path
 
 _ALIAS = "deflator_publish"
 
@@ -35,17 +42,22 @@ def snapshot_path(db_path: Path | str) -> Path:
     return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
 
 
-def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> Path:
+def publish_snapshot(
+    con: duckdb.DuckDBPyConnection, db_path: Warehouse | Path | str
+) -> Path | None:
     """Publish a consistent copy of the warehouse for readers, atomically.
 
     Args:
         con: The writer's read-write connection to ``db_path``, outside any transaction.
-        db_path: The warehouse file ``con`` is connected to.
+        db_path: The warehouse file ``con`` is connected to (a DuckLake: nothing to do).
 
     Returns:
-        The published snapshot's path.
+        The published snapshot's path (None for a DuckLake).
     """
-    target = snapshot_path(db_path)
+    where = as_warehouse(db_path)
+    if isinstance(where, DuckLake):
+        return None  # readers read the lake's last snapshot directly
+    target = snapshot_path(where.path)
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):
         stale.unlink(missing_ok=True)  # left by a publish that crashed; we hold the writer lock
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -67,20 +79,27 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> Pat
     return target
 
 
-def connect_reader(db_path: Path | str) -> tuple[duckdb.DuckDBPyConnection, Path]:
+def connect_reader(
+    db_path: Warehouse | Path | str,
+) -> tuple[duckdb.DuckDBPyConnection, Path | str]:
     """Open what readers should read: the published snapshot, else the warehouse read-only.
 
     Returns:
-        The read-only connection and the file it reads.
+        The read-only connection and the file it reads (a DuckLake: its label).
 
     Raises:
         warehouse.connection.WarehouseMissing: Neither file exists.
         duckdb.IOException: Only the warehouse exists and a writer holds it.
     """
-    published = snapshot_path(db_path)
+    where = as_warehouse(db_path)
+    if isinstance(where, DuckLake):
+        con = connect(where, read_only=True)
+        allow_data_path(con)  # still readable if the reader turns file access off
+        return con, where.label
+    published = snapshot_path(where.path)
     if published.is_file():
         return duckdb.connect(str(published), read_only=True), published
-    return connect(db_path, read_only=True), Path(db_path)
+    return connect(where.path, read_only=True), where.path
 
 
 def _fsync(path: Path) -> None:

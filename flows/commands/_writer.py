@@ -15,9 +15,9 @@ def open_writer(settings: Settings) -> duckdb.DuckDBPyConnection | None:
     from warehouse.connection import WarehouseBusy, connect
 
     try:
-        return connect(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
+        return connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     except (duckdb.IOException, WarehouseBusy) as problem:
-        error(f"cannot open {settings.db_path}: {problem}")
+        error(f"cannot open {settings.warehouse.label}: {problem}")
         return None
 
 
@@ -26,6 +26,6 @@ def close_and_publish(con: duckdb.DuckDBPyConnection, settings: Settings) -> Non
     from warehouse.snapshot import publish_snapshot
 
     try:
-        publish_snapshot(con, settings.db_path)
+        publish_snapshot(con, settings.warehouse)
     finally:
         con.close()

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         error(str(missing))
         return EXIT_USAGE
     except duckdb.Error as problem:
-        error(f"cannot read {settings.db_path}: {problem}")
+        error(f"cannot read {settings.warehouse.label}: {problem}")
         return EXIT_FAILED
 
 
@@ -80,7 +80,7 @@ def _unmatched(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse.sqlfiles import sql
 
     catalog = ModelCatalog.load()
-    con, _ = connect_reader(settings.db_path)
+    con, _ = connect_reader(settings.warehouse)
     try:
         every = listings(con)
         unmatched = unmatched_listings(con, catalog)
@@ -107,7 +107,7 @@ def _unmatched(args: argparse.Namespace, settings: Settings) -> int:
 def _catalog(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse.snapshot import connect_reader
 
-    con, _ = connect_reader(settings.db_path)
+    con, _ = connect_reader(settings.warehouse)
     try:
         cursor = con.execute(CATALOG_SQL)
         columns = [d[0] for d in cursor.description]
@@ -129,10 +129,10 @@ def _refresh(settings: Settings) -> int:
     from warehouse.models import load_identity
     from warehouse.snapshot import publish_snapshot
 
-    con = connect(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
+    con = connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     try:
         report = load_identity(con, ModelCatalog.load())
-        publish_snapshot(con, settings.db_path)
+        publish_snapshot(con, settings.warehouse)
     finally:
         con.close()
     print(

@@ -44,6 +44,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="scheduled runs replay the recorded data instead of fetching (for trying it out)",
     )
+    parser.add_argument(
+        "--pool",
+        metavar="NAME",
+        help="scale-out: register the deployments scale-out/nightly (on --cron) and "
+        "nightly/leg on the process work pool NAME of the running Prefect server (created "
+        "if missing) and exit; `prefect worker start --pool NAME --limit 2` on each machine "
+        "runs them (README: Scale-out)",
+    )
+    parser.add_argument(
+        "--split",
+        choices=["leg", "source"],
+        default="leg",
+        help="with --pool: one flow run per leg (default) or per source",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,6 +70,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         error(problem)
         return EXIT_USAGE
     port = args.port or settings.prefect_port
+    if args.pool:
+        return _deploy_to_pool(settings, args.pool, cron, timezone, port, args.offline, args.split)
     with _sigterm_interrupts():
         return _serve(settings, cron, timezone, port, args.offline, next_runs(cron, timezone))
 
@@ -88,7 +104,7 @@ def _serve(
 
         from flows.deployments import pipeline_deployments
 
-        deployments = pipeline_deployments(cron, timezone, str(settings.db_path), offline)
+        deployments = pipeline_deployments(cron, timezone, settings.warehouse_location, offline)
         _say(f"Prefect API: {where}")
         times = ", ".join(t.isoformat(timespec="minutes") for t in upcoming)
         _say(f'serving nightly/nightly on cron "{cron}" ({timezone}); next runs: {times}')
@@ -108,6 +124,68 @@ def _serve(
         if server is not None and server.started_here:
             _say("stopping the Prefect server started here…")
             server.stop()
+
+
+def _deploy_to_pool(
+    settings: Settings, pool: str, cron: str, timezone: str, port: int, offline: bool, split: str
+) -> int:
+    """Register the scale-out deployments on ``pool`` (a process pool) and return.
+
+    Needs a Prefect server that outlives this command (the workers poll it): the one in
+    PREFECT_API_URL, else one already answering on 127.0.0.1:``port``; none is started here.
+    """
+    from flows.prefect_env import configure_prefect
+    from flows.prefect_server import is_healthy, wait_healthy
+
+    configure_prefect(settings)
+    api_url = os.environ.get("PREFECT_API_URL") or f"http://127.0.0.1:{port}/api"
+    if not (
+        wait_healthy(api_url, 30.0) if "PREFECT_API_URL" in os.environ else is_healthy(api_url)
+    ):
+        error(
+            f"no Prefect server answers at {api_url}: start one (`prefect server start`) and "
+            "set PREFECT_API_URL; README: Scale-out"
+        )
+        return EXIT_FAILED
+    os.environ["PREFECT_API_URL"] = api_url
+    from prefect import deploy
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+
+    from flows.deployments import pool_deployments
+
+    with get_client(sync_client=True) as client:
+        try:
+            found = client.read_work_pool(pool)
+            if found.type != "process":
+                error(f"work pool {pool!r} is of type {found.type!r}; use a process pool")
+                return EXIT_USAGE
+        except ObjectNotFound:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+            _say(f"created the process work pool {pool!r}")
+    deployments = pool_deployments(cron, timezone, offline, split)
+    deploy(
+        *deployments,
+        work_pool_name=pool,
+        build=False,
+        push=False,
+        print_next_steps_message=False,
+        ignore_warnings=True,
+    )
+    _say(f"Prefect API: {api_url}")
+    _say(
+        f'deployed scale-out/nightly on cron "{cron}" ({timezone}), split by {split}, '
+        f"and nightly/leg, to the work pool {pool!r}"
+    )
+    _say(f"workers: prefect worker start --pool {pool} --limit 2   (each with DEFLATOR_WAREHOUSE)")
+    _say("a run now: prefect deployment run scale-out/nightly")
+    if not settings.warehouse_spec:
+        _say(
+            "note: DEFLATOR_WAREHOUSE names no DuckLake here; legs writing one DuckDB file "
+            "queue on its lock, and only on one machine (README: Scale-out)"
+        )
+    return EXIT_OK
 
 
 def _say(message: str) -> None:

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     last: dict[str, tuple] = {}
     try:
-        con, _ = connect_reader(settings.db_path)  # the published snapshot: never blocks a run
+        con, _ = connect_reader(settings.warehouse)  # the published snapshot: never blocks a run
     except WarehouseMissing:
         con = None
     if con is not None:

@@ -2,81 +2,160 @@
 -- (quarantine_rules) and the price it follows, and give it its series key. A non-NULL reason
 -- sends it to quarantine instead of history. The price it follows is the history's price at
 -- that moment (ASOF join), else the last ACCEPTED point of the same series in this batch (a
--- backfill brings many): the walk below carries it point by point, so one bad point (a spike,
--- a zero, a per-1M value) never makes the good point after it look like a step move. A point
--- that follows no accepted price (the first of a new series in a backfill) is checked against
--- the next different clean prices instead: a source's first price that its next price (and
--- the one after, if any) moves away from by more than the factor was the error, not the
--- correction, while a spike right after a good first price leaves it standing (a nightly run has
--- no next point, so this never applies to it). Duplicates of the natural key inside one batch are
--- dropped first (upserts and anti-joins misbehave on them).
+-- backfill brings many), so one bad point (a spike, a zero, a per-1M value) never makes the
+-- good point after it look like a step move. A point that follows no accepted price (the first
+-- of a new series in a backfill) is checked against the next different clean prices instead:
+-- a source's first price that its next price (and the one after, if any) moves away from by
+-- more than the factor was the error, not the correction, while a spike right after a good
+-- first price leaves it standing (a nightly run has no next point, so this never applies to
+-- it). Duplicates of the natural key inside one batch are dropped first (upserts and
+-- anti-joins misbehave on them).
+--
+-- How, at the scale of a backfill (millions of points; bench/README.md): every point is first
+-- checked in one pass as if no clean point before it had been rejected (`assumed`: the price
+-- it follows is the history's, else the last clean price before it). Where that holds for a
+-- whole series — no clean point of it fails — it is exactly what a point-by-point walk gives.
+-- Only the series where a clean point fails (a spike or slip: a handful in a backfill) are
+-- walked point by point (`walk`), carrying the last accepted price. The windows run on narrow
+-- rows (key, moment, price, row id); the wide columns join back once at the end.
 CREATE OR REPLACE TEMP TABLE stage_checked AS
-WITH RECURSIVE deduplicated AS (
-    SELECT *,
+WITH RECURSIVE keyed AS (
+    SELECT rowid AS row_id,
            concat_ws(chr(31), source, provider, sku, component, tier, region, currency) AS series_key,
-           coalesce(effective_date::TIMESTAMP, observed_at) AS point_at
+           coalesce(effective_date::TIMESTAMP, observed_at) AS point_at,
+           observed_at, effective_date, price, page_hash, unit, currency
     FROM stage
+),
+deduplicated AS (
+    SELECT * FROM keyed
     QUALIFY row_number() OVER (
-        PARTITION BY source, provider, sku, component, tier, region, currency, observed_at,
-                     effective_date, price
-        ORDER BY page_hash
+        PARTITION BY series_key, observed_at, effective_date, price ORDER BY page_hash
     ) = 1
 ),
+-- Known errors (quarantine_rules): only rows of a source that has a rule can match one.
+ruled AS (
+    SELECT s.rowid AS row_id, min(r.reason) AS reason
+    FROM stage s
+    JOIN quarantine_rules r
+      ON r.source = s.source AND s.provider LIKE r.provider AND s.sku LIKE r.sku
+     AND s.component LIKE r.component AND s.source_url LIKE r.source_url
+     AND s.observed_at >= r.observed_from AND s.observed_at < r.observed_until
+    GROUP BY s.rowid
+),
 prechecked AS (
-    SELECT d.*,
+    SELECT d.row_id, d.series_key, d.point_at, d.observed_at, d.price,
            CASE
                WHEN d.price <= 0 THEN 'zero or negative price: not a list price'
                WHEN lim.max_price IS NOT NULL AND d.price > lim.max_price
                    THEN 'implausible: ' || lim.reason
-               ELSE (
-                   SELECT min(r.reason) FROM quarantine_rules r
-                   WHERE r.source = d.source AND d.provider LIKE r.provider
-                     AND d.sku LIKE r.sku AND d.component LIKE r.component
-                     AND d.source_url LIKE r.source_url
-                     AND d.observed_at >= r.observed_from AND d.observed_at < r.observed_until
-               )
-           END AS pre_reason,
-           row_number() OVER (
-               PARTITION BY d.series_key ORDER BY d.point_at, d.observed_at, d.price
-           ) AS step
+               ELSE ruled.reason
+           END AS pre_reason
     FROM deduplicated d
     LEFT JOIN plausibility_limits lim ON lim.unit = d.unit AND lim.currency = d.currency
+    LEFT JOIN ruled ON ruled.row_id = d.row_id
 ),
--- The clean points in runs of equal price, and for each point the price of the next run:
--- the next different price the source stated.
-clean_marked AS (
-    SELECT series_key, step, price,
-           CASE WHEN lag(price) OVER (PARTITION BY series_key ORDER BY step) IS DISTINCT FROM price
-                THEN 1 ELSE 0 END AS starts
-    FROM prechecked
-    WHERE pre_reason IS NULL
+-- The history's price at each point's moment. A point at or after the start of its series'
+-- price in force (every point of a nightly run) takes that price, found among the prices in
+-- force (one row per series) without sorting the whole history; only the other points (older
+-- points of a backfill, series withdrawn or new) need the ASOF join, against the history of
+-- their own series.
+in_force AS (
+    SELECT series_key, max(valid_from) AS open_from, arg_max(price, valid_from) AS open_price
+    FROM price_history
+    WHERE valid_to IS NULL
+    GROUP BY series_key
 ),
-clean_runs AS (
-    SELECT *, sum(starts) OVER (
-        PARTITION BY series_key ORDER BY step ROWS UNBOUNDED PRECEDING
-    ) AS run
-    FROM clean_marked
-),
-next_prices AS (
-    SELECT c.series_key, c.step, n.price AS next_price, a.price AS after_next_price
-    FROM clean_runs c
-    JOIN clean_runs n ON n.series_key = c.series_key AND n.run = c.run + 1 AND n.starts = 1
-    LEFT JOIN clean_runs a ON a.series_key = c.series_key AND a.run = c.run + 2 AND a.starts = 1
+located AS (
+    SELECT p.*, f.open_from, f.open_price
+    FROM prechecked p
+    LEFT JOIN in_force f USING (series_key)
 ),
 history_before AS (
-    SELECT p.series_key, p.step, p.price, p.pre_reason, h.price AS history_price, n.next_price,
-           n.after_next_price
-    FROM prechecked p
-    LEFT JOIN next_prices n ON n.series_key = p.series_key AND n.step = p.step
-    ASOF LEFT JOIN price_history h
-        ON h.series_key = p.series_key AND p.point_at >= h.valid_from
+    SELECT * EXCLUDE (open_from, open_price), open_price AS history_price
+    FROM located
+    WHERE point_at >= open_from
+    UNION ALL
+    SELECT l.* EXCLUDE (open_from, open_price), h.price AS history_price
+    FROM (SELECT * FROM located WHERE open_from IS NULL OR point_at < open_from) l
+    ASOF LEFT JOIN (
+        SELECT series_key, valid_from, price
+        FROM price_history
+        WHERE series_key IN (
+            SELECT series_key FROM located WHERE open_from IS NULL OR point_at < open_from
+        )
+    ) h ON h.series_key = l.series_key AND l.point_at >= h.valid_from
+),
+-- One pass in time order per series: the point's step; the price it follows if no clean
+-- point before it was rejected (the history's at that moment, else the last clean price
+-- before it; a point rejected by the checks above passes on the history's price at its
+-- moment, if any); and whether it starts a run of equal clean prices.
+assumed AS (
+    SELECT *,
+           row_number() OVER w AS step,
+           coalesce(history_price, last_value(
+               CASE WHEN pre_reason IS NULL THEN price ELSE history_price END IGNORE NULLS
+           ) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS previous_price,
+           pre_reason IS NULL AND last_value(
+               CASE WHEN pre_reason IS NULL THEN price END IGNORE NULLS
+           ) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) IS DISTINCT FROM price
+               AS starts
+    FROM history_before
+    WINDOW w AS (PARTITION BY series_key ORDER BY point_at, observed_at, price)
+),
+-- The next two different clean prices after each run of equal clean prices: what a point
+-- that follows no price is checked against. Such a point starts a run (no clean point came
+-- before it), so the run starts are all it takes.
+next_runs AS (
+    SELECT series_key, step,
+           lead(price, 1) OVER (PARTITION BY series_key ORDER BY step) AS next_price,
+           lead(price, 2) OVER (PARTITION BY series_key ORDER BY step) AS after_next_price
+    FROM assumed
+    WHERE starts
+),
+assumed_checked AS (
+    SELECT *,
+           pre_reason IS NOT NULL OR coalesce(
+               CASE WHEN previous_price IS NULL
+                    THEN next_price > 0
+                         AND greatest(price / next_price, next_price / price) > $max_step_factor
+                         AND (after_next_price IS NULL OR greatest(
+                             price / after_next_price, after_next_price / price
+                         ) > $max_step_factor)
+                    ELSE previous_price > 0
+                         AND greatest(price / previous_price, previous_price / price)
+                             > $max_step_factor
+               END, FALSE) AS rejected
+    FROM (
+        SELECT a.row_id, a.series_key, a.step, a.price, a.pre_reason, a.previous_price,
+               n.next_price, n.after_next_price
+        FROM assumed a
+        LEFT JOIN next_runs n USING (series_key, step)
+    )
+),
+-- Series where a clean point failed: the assumption broke, walk them point by point. In the
+-- walk a point may follow no price without starting a run (its run's first point was
+-- rejected): it takes the next prices of its run.
+walked AS MATERIALIZED (
+    SELECT w.row_id, w.series_key, w.step, w.price, w.pre_reason, w.history_price,
+           n.next_price, n.after_next_price
+    FROM (
+        SELECT *, last_value(CASE WHEN starts THEN step END IGNORE NULLS) OVER (
+                      PARTITION BY series_key ORDER BY step ROWS UNBOUNDED PRECEDING
+                  ) AS run_start
+        FROM assumed
+        WHERE series_key IN (
+            SELECT series_key FROM assumed_checked WHERE rejected AND pre_reason IS NULL
+        )
+    ) w
+    LEFT JOIN next_runs n
+      ON n.series_key = w.series_key AND n.step = w.run_start
 ),
 -- One step per point, in time order: previous_price is the history's price at that moment,
 -- else the last accepted price of the walk; accepted_price is what the next point follows.
 walk AS (
     SELECT *, CASE WHEN rejected THEN previous_price ELSE price END AS accepted_price
     FROM (
-        SELECT series_key, step, price, next_price, after_next_price, previous_price,
+        SELECT row_id, series_key, step, price, next_price, after_next_price, previous_price,
                pre_reason IS NOT NULL OR coalesce(
                    CASE WHEN previous_price IS NULL
                         THEN next_price > 0
@@ -88,12 +167,12 @@ walk AS (
                              AND greatest(price / previous_price, previous_price / price)
                                  > $max_step_factor
                    END, FALSE) AS rejected
-        FROM (SELECT *, history_price AS previous_price FROM history_before WHERE step = 1)
+        FROM (SELECT *, history_price AS previous_price FROM walked WHERE step = 1)
     )
     UNION ALL
     SELECT *, CASE WHEN rejected THEN previous_price ELSE price END AS accepted_price
     FROM (
-        SELECT series_key, step, price, next_price, after_next_price, previous_price,
+        SELECT row_id, series_key, step, price, next_price, after_next_price, previous_price,
                pre_reason IS NOT NULL OR coalesce(
                    CASE WHEN previous_price IS NULL
                         THEN next_price > 0
@@ -108,21 +187,30 @@ walk AS (
         FROM (
             SELECT n.*, coalesce(n.history_price, w.accepted_price) AS previous_price
             FROM walk w
-            JOIN history_before n ON n.series_key = w.series_key AND n.step = w.step + 1
+            JOIN walked n ON n.series_key = w.series_key AND n.step = w.step + 1
         )
     )
+),
+checked AS (
+    SELECT row_id, series_key, pre_reason, previous_price, next_price, rejected
+    FROM assumed_checked
+    WHERE series_key NOT IN (SELECT series_key FROM walked)
+    UNION ALL
+    SELECT w.row_id, w.series_key, h.pre_reason, w.previous_price, w.next_price, w.rejected
+    FROM walk w
+    JOIN walked h USING (row_id)
 )
-SELECT d.* EXCLUDE (point_at, pre_reason, step),
+SELECT s.*, c.series_key,
        CASE
-           WHEN d.pre_reason IS NOT NULL THEN d.pre_reason
-           WHEN w.previous_price > 0
-                AND greatest(d.price / w.previous_price, w.previous_price / d.price) > $max_step_factor
+           WHEN c.pre_reason IS NOT NULL THEN c.pre_reason
+           WHEN c.previous_price > 0
+                AND greatest(s.price / c.previous_price, c.previous_price / s.price) > $max_step_factor
                THEN 'moved more than ' || $max_step_factor::VARCHAR || '× in one step (from '
-                    || w.previous_price::DOUBLE::VARCHAR || ' to ' || d.price::DOUBLE::VARCHAR || ')'
-           WHEN w.rejected
+                    || c.previous_price::DOUBLE::VARCHAR || ' to ' || s.price::DOUBLE::VARCHAR || ')'
+           WHEN c.rejected
                THEN 'first price of the series, more than ' || $max_step_factor::VARCHAR
-                    || '× from the prices after it (from ' || d.price::DOUBLE::VARCHAR || ' to '
-                    || w.next_price::DOUBLE::VARCHAR || ')'
+                    || '× from the prices after it (from ' || s.price::DOUBLE::VARCHAR || ' to '
+                    || c.next_price::DOUBLE::VARCHAR || ')'
        END AS reason
-FROM prechecked d
-JOIN walk w ON w.series_key = d.series_key AND w.step = d.step;
+FROM stage s
+JOIN checked c ON c.row_id = s.rowid;

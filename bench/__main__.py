@@ -1,0 +1,151 @@
+"""Run every benchmark and print one table: ``make bench`` (or ``python -m bench``).
+
+Order: generate the synthetic observations → load (keeps its warehouse) → indices (on that
+warehouse) → history (its own 10M-row warehouse) → parse → streaming → end to end. Every
+figure is printed with its reference, measured in the same run, and the machine's load
+average at the start and end of the measurement.
+
+Options: ``--quick`` (small scale, about a minute), ``--only NAME`` (repeatable), ``--work DIR``
+(where the generated files and warehouses go; default a temporary folder, removed after),
+``--memory-limit`` (DuckDB's, per warehouse connection), ``--json FILE`` (every detail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import synth
+from bench.common import Result, load_average, machine, markdown, render
+
+NAMES = ("load", "indices", "history", "parse", "streaming", "e2e")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small scale (smoke test)")
+    parser.add_argument("--only", action="append", choices=NAMES, help="run only these")
+    parser.add_argument("--work", type=Path, help="folder for generated files (kept)")
+    parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit (6GB)")
+    parser.add_argument("--json", type=Path, help="write every figure and detail here")
+    parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
+    args = parser.parse_args(argv)
+
+    from flows.settings import load_settings
+
+    settings = load_settings()
+    scale = synth.QUICK if args.quick else synth.FULL
+    chosen = args.only or list(NAMES)
+    work = args.work or Path(tempfile.mkdtemp(prefix="deflator-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    host = machine()
+    print(f"deflator bench ({'quick' if args.quick else 'full'} scale) on {host.describe()}")
+    print(f"load average at start: {load_average():.2f}; work folder: {work}", flush=True)
+    results: list[Result] = []
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        warehouse = None
+        if "load" in chosen or "indices" in chosen:
+            folder = work / "observations"
+            shutil.rmtree(folder, ignore_errors=True)
+            step = time.perf_counter()
+            import duckdb
+
+            con = duckdb.connect()
+            con.execute(f"SET memory_limit = '{args.memory_limit}'")
+            info = synth.write_observations(con, folder, scale)
+            con.close()
+            timings["generate observations"] = time.perf_counter() - step
+            _say(f"generated {info} in {timings['generate observations']:.0f} s")
+            step = time.perf_counter()
+            from bench import load
+
+            found, warehouse = load.run(work, folder, scale.observations, args.memory_limit)
+            results += _report(found)
+            timings["load"] = time.perf_counter() - step
+        if "indices" in chosen and warehouse is not None:
+            step = time.perf_counter()
+            from bench import indices
+
+            results += _report(indices.run(warehouse, scale.observations, args.memory_limit))
+            timings["indices"] = time.perf_counter() - step
+        if warehouse is not None:
+            warehouse.unlink(missing_ok=True)
+            shutil.rmtree(work / "observations", ignore_errors=True)
+        if "history" in chosen:
+            step = time.perf_counter()
+            from bench import history
+
+            results += _report(history.run(work, scale, args.memory_limit))
+            timings["history"] = time.perf_counter() - step
+        if "parse" in chosen:
+            step = time.perf_counter()
+            from bench import parse
+
+            results += _report(parse.run(settings.shared_data, scale.pages))
+            timings["parse"] = time.perf_counter() - step
+        if "streaming" in chosen:
+            step = time.perf_counter()
+            from bench import streaming
+
+            results += _report(streaming.run(work, scale.offer_mb))
+            timings["streaming"] = time.perf_counter() - step
+        if "e2e" in chosen:
+            step = time.perf_counter()
+            from bench import e2e
+
+            prefect_home = settings.data_dir / "bench" / "prefect"
+            results += _report(e2e.run(work, prefect_home))
+            timings["e2e"] = time.perf_counter() - step
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    total = time.perf_counter() - started
+    print()
+    print(render(results))
+    print()
+    print(
+        f"total {total / 60:.1f} min ("
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
+        + f"); load average at end: {load_average():.2f}"
+    )
+    print("Figures depend on what else runs: compare runs on a quiet machine (load average < 1).")
+    if args.markdown:
+        print()
+        print(markdown(results))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": host.__dict__,
+                    "scale": scale.__dict__,
+                    "total_seconds": round(total, 1),
+                    "timings": {k: round(v, 1) for k, v in timings.items()},
+                    "results": [r.__dict__ for r in results],
+                },
+                indent=2,
+                default=str,
+            )
+        )
+    return 0 if all(r.met is not False for r in results) else 1
+
+
+def _report(results: list[Result]) -> list[Result]:
+    for r in results:
+        _say(f"{r.benchmark}: {r.figure} | reference {r.reference} | {r.ratio} | goal {r.goal}")
+        _say(f"    {r.details}")
+    return results
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
