@@ -13,5 +13,5 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
     apt-get install -y -qq postgresql-15 > /dev/null
 fi
 .venv/bin/deflator extensions install > /dev/null  # offline, from the pinned packages
-DEFLATOR_SCALE_OUT=1 timeout --signal=INT --kill-after=30 300 \
+DEFLATOR_SCALE_OUT=1 timeout --signal=INT --kill-after=30 480 \
     .venv/bin/pytest -q -s -p no:cacheprovider tests/test_scale_out.py
