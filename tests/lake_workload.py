@@ -169,7 +169,7 @@ def read(stop_file: Path, limit_s: float = 600.0) -> dict[str, object]:
             errors.append(f"{type(error).__name__}: {error}")
         if stopping:
             break
-        time.sleep(0.1)  # leave the two cores to the writers
+        time.sleep(0.2)  # leave the two cores to the writers
     if con is not None:
         con.close()
     ordered = sorted(latencies) or [float("nan")]

@@ -290,6 +290,15 @@ def test_the_warehouse_setting_selects_the_backend(tmp_path):
         load_settings({**env, "DEFLATOR_WAREHOUSE": "postgres:dbname=lake"})
 
 
+def test_reading_a_lake_nothing_was_written_to_is_a_clear_error(tmp_path, extension_dir):
+    from warehouse.connection import WarehouseMissing
+
+    lake = DuckLake(str(tmp_path / "none.ducklake"), f"{tmp_path}/data/", extension_dir)
+    with pytest.raises(WarehouseMissing, match="Has a run written to it yet"):
+        connect_reader(lake)
+    assert not (tmp_path / "none.ducklake").exists()
+
+
 def test_a_missing_extension_says_how_to_install_it(tmp_path):
     lake = DuckLake(str(tmp_path / "c.ducklake"), f"{tmp_path}/data/", tmp_path / "empty")
     with pytest.raises(ExtensionMissing, match="deflator extensions install"):
@@ -309,3 +318,43 @@ def test_a_scale_out_run_splits_the_sources_by_leg_or_by_source():
     assert by_source["openrouter"] == ["openrouter"] and len(by_source) == len(sources)
     with pytest.raises(ValueError, match="split"):
         plan_groups(sources, "region")
+
+
+# --- the reading commands read the configured lake, not the embedded file --------------
+
+
+def test_every_reading_command_reads_the_lake_the_setting_names(
+    tmp_path, lake, monkeypatch, capsys
+):
+    """`query`, `status`, `export` and `dashboard` with DEFLATOR_WAREHOUSE naming a lake read
+    the lake (no embedded file exists anywhere: a reader that opened one would fail)."""
+    import json
+
+    from flows.cli import main
+    from tests.mart_utils import build_small_warehouse
+
+    build_small_warehouse(lake)
+    monkeypatch.setenv("DEFLATOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DEFLATOR_WAREHOUSE", f"ducklake:{lake.catalog}")
+    monkeypatch.setenv("DEFLATOR_LAKE_DATA_PATH", lake.data_path)
+    monkeypatch.setenv("DEFLATOR_EXTENSIONS_DIR", str(lake.extension_dir))
+    monkeypatch.delenv("DEFLATOR_DB", raising=False)
+
+    capsys.readouterr()
+    sql = "select price from mart_current_prices where sku = 'p5.48xlarge' and tier = 'standard'"
+    for flags in ([], ["--no-snapshot"]):
+        assert main(["query", sql, "--format", "json", *flags]) == 0
+        assert json.loads(capsys.readouterr().out) == [{"price": 55.04}]
+
+    assert main(["status", "--format", "json", "--max-age", "100000"]) == 1  # lambda failed
+    health = {row["source"]: row for row in json.loads(capsys.readouterr().out)}
+    assert health["aws_ec2"]["health"] == "ok"
+    assert health["lambda_pricing"]["consecutive_failures"] == 1
+
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "out")]) == 0
+    with open(tmp_path / "out" / "mart_current_prices.csv") as exported:
+        assert "55.040000000000" in exported.read()
+
+    assert main(["dashboard", "--out", str(tmp_path / "d.html")]) == 0
+    assert (tmp_path / "d.html").stat().st_size > 1_000_000  # plotly.js inlined
+    assert not list(tmp_path.rglob("*.duckdb"))

@@ -68,7 +68,15 @@ def connect(
 def _connect_ducklake(lake: DuckLake, read_only: bool) -> duckdb.DuckDBPyConnection:
     """Attach the lake; a writer applies pending migrations and syncs the catalog tables,
     each retried whole when another process did the same at the same moment."""
-    con = ducklake.attach(lake, read_only=read_only)
+    try:
+        con = ducklake.attach(lake, read_only=read_only)
+    except duckdb.Error as error:
+        if not read_only:
+            raise
+        raise WarehouseMissing(
+            f"cannot read the DuckLake {lake.label}: {error}. Has a run written to it yet "
+            "(`deflator run` with DEFLATOR_WAREHOUSE set)?"
+        ) from error
     if read_only:
         return con
     try:

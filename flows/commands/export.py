@@ -45,12 +45,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse.snapshot import connect_reader
 
     try:
-        con, source = connect_reader(settings.db_path)
+        con, source = connect_reader(settings.warehouse)
     except WarehouseMissing as missing:
         error(str(missing))
         return EXIT_USAGE
     except duckdb.IOException as problem:
-        error(f"cannot open {settings.db_path} read-only: {problem}")
+        error(f"cannot open {settings.warehouse.label} read-only: {problem}")
         return EXIT_FAILED
     try:
         done = export_marts(con, args.out, args.format, source=source)

@@ -90,6 +90,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
 
     from flows.tables import RENDERERS
+    from warehouse.backends import EmbeddedFile
     from warehouse.connection import WarehouseMissing, connect
     from warehouse.safe_query import (
         QueryRefused,
@@ -110,15 +111,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         error("--timeout must be 0 (no limit) or more seconds")
         return EXIT_USAGE
     try:
-        if args.no_snapshot:
-            con = connect(settings.db_path, read_only=True)
-        else:
-            con, _ = connect_reader(settings.db_path)
+        if args.no_snapshot and isinstance(settings.warehouse, EmbeddedFile):
+            con = connect(settings.warehouse, read_only=True)
+        else:  # a lake has no snapshot: its readers always see the last whole commit
+            con, _ = connect_reader(settings.warehouse)
     except WarehouseMissing as missing:
         error(str(missing))
         return EXIT_USAGE
     except duckdb.IOException as problem:
-        error(f"cannot open {settings.db_path} read-only: {problem}")
+        error(f"cannot open {settings.warehouse.label} read-only: {problem}")
         return EXIT_FAILED
     try:
         harden(con)

@@ -122,7 +122,7 @@ def _frontier(args: argparse.Namespace, settings: Settings) -> int:
     wrote = False
     try:
         if args.source and not data.source_has_prices(con, args.source):
-            error(f"no LLM prices from source {args.source!r} in {settings.db_path}")
+            error(f"no LLM prices from source {args.source!r} in {settings.warehouse.label}")
             return EXIT_USAGE
         listings = data.frontier_listings(con, args.source)
         rates = frontier_rates(listings, include_reasoning=args.include_reasoning)

@@ -90,12 +90,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     max_age = settings.max_age_hours if args.max_age is None else args.max_age
     try:
-        con, _ = connect_reader(settings.db_path)  # the published snapshot: never blocks a run
+        con, _ = connect_reader(settings.warehouse)  # the published snapshot: never blocks a run
     except WarehouseMissing as missing:
         error(f"{missing}; no source has run, so none is healthy")
         return EXIT_FAILED
     except duckdb.IOException as problem:
-        error(f"cannot open {settings.db_path} read-only: {problem}")
+        error(f"cannot open {settings.warehouse.label} read-only: {problem}")
         return EXIT_FAILED
     try:
         report = source_health(
