@@ -177,6 +177,7 @@ def load_run(
         _insert_fetches(con, run_id, outcomes)
         _stage(con, [o for o in outcomes if o.status == "ok"])
         con.execute(sql("stage_checked"), {"max_step_factor": max_step_factor})
+        con.execute(sql("stage_checked_view"))
 
         con.execute(sql("stage_quarantine"), params)
         for source, count in con.execute(
@@ -184,12 +185,12 @@ def load_run(
         ).fetchall():
             reports[source].rows_quarantined = count
         con.execute("INSERT INTO quarantine BY NAME SELECT * FROM stage_quarantine")
-        con.execute(sql("stage_new_observations"), params)
+        con.execute(sql("stage_new_observations"))
         for source, count in con.execute(
             "SELECT source, count(*) FROM stage_new GROUP BY source"
         ).fetchall():
             reports[source].rows_new = count
-        con.execute("INSERT INTO observations BY NAME SELECT * FROM stage_new")
+        con.execute(sql("insert_new_observations"), params)
 
         con.execute(sql("stage_history_points"))
         con.execute(sql("stage_history_islands"))
@@ -213,9 +214,10 @@ def load_run(
         rollback(con)  # not hiding a conflict (backends.py)
         raise
     finally:
+        con.execute("DROP VIEW IF EXISTS temp.stage_checked")
         for name in (
             "stage",
-            "stage_checked",
+            "stage_checks",
             "stage_new",
             "stage_quarantine",
             "snapshot",

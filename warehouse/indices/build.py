@@ -110,9 +110,10 @@ def llm_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
         if row["tier"] != STANDARD_TIER:
             continue
         key = _item_key(row, "source", "provider", "sku", "tier", "region")
-        items.setdefault(
-            key, Item(key, row["source"], row["provider"], row["sku"], row["tier"], row["model"])
-        )
+        if key not in items:  # built once per item, not once per row (bench/README.md)
+            items[key] = Item(
+                key, row["source"], row["provider"], row["sku"], row["tier"], row["model"]
+            )
         parts[key][row["period"]][row["component"]] = float(row["price"])
     for key, by_month in parts.items():
         for period, found in by_month.items():
@@ -149,9 +150,9 @@ def compute_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
                 continue
             price /= row["accelerator_count"]
         key = _item_key(row, "source", "provider", "sku", "component", "tier", "region")
-        item = items.setdefault(
-            key,
-            Item(
+        item = items.get(key)
+        if item is None:
+            item = items[key] = Item(
                 key,
                 row["source"],
                 row["provider"],
@@ -159,8 +160,7 @@ def compute_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
                 row["tier"],
                 accelerator=row["accelerator"],
                 family=accelerator_family(row["accelerator"], row["model"]),
-            ),
-        )
+            )
         item.prices[row["period"]] = price
     return list(items.values())
 
@@ -170,9 +170,9 @@ def series_items(con: duckdb.DuckDBPyConnection, leg: str, component: str) -> li
     items: dict[str, Item] = {}
     for row in _monthly_rows(con, leg, [component]):
         key = _item_key(row, "source", "provider", "sku", "component", "tier", "region")
-        item = items.setdefault(
-            key, Item(key, row["source"], row["provider"], row["sku"], row["tier"])
-        )
+        item = items.get(key)
+        if item is None:
+            item = items[key] = Item(key, row["source"], row["provider"], row["sku"], row["tier"])
         item.prices[row["period"]] = float(row["price"])
     return list(items.values())
 

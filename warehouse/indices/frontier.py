@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
 
 from warehouse.indices.stats import fit_line
@@ -104,6 +105,7 @@ def _model_key(name: str) -> str:
 _REASONING_KEYS = {_model_key(name) for name in REASONING_MODELS}
 
 
+@lru_cache(maxsize=65536)  # called per listing and benchmark: a few names, many calls
 def is_reasoning_model(name: str) -> bool:
     """True for the study's reasoning models, also as dated snapshots ('o1-2024-12-17'),
     behind a provider path ('openrouter/openai/o1-mini') or with a variant ('deepseek-r1:free')."""
@@ -126,10 +128,14 @@ def thresholds(listings: Iterable[Listing], benchmark: str) -> list[Listing]:
     earlier date (ties on one date: the cheapest, then by name). Multiple-choice benchmarks
     report only thresholds of at least 30.
     """
+    return _thresholds(_by_day(listings), benchmark)
+
+
+def _thresholds(days: list[tuple[date, list[Listing]]], benchmark: str) -> list[Listing]:
     floor = MULTIPLE_CHOICE_MIN_THRESHOLD.get(benchmark_key(benchmark))
     found: list[Listing] = []
     best_so_far = float("-inf")
-    for _, same_day in _by_day(listings):
+    for _, same_day in days:
         top_score = max(item.score for item in same_day)
         if top_score > best_so_far:
             top = next(item for item in same_day if item.score == top_score)
@@ -142,8 +148,12 @@ def thresholds(listings: Iterable[Listing], benchmark: str) -> list[Listing]:
 def frontier_points(listings: Iterable[Listing], threshold: float) -> list[Listing]:
     """The falling price frontier at a threshold: each listing scoring at or above it that is
     strictly cheaper than every earlier kept one; of one date's listings, the cheapest."""
+    return _frontier_points(_by_day(listings), threshold)
+
+
+def _frontier_points(days: list[tuple[date, list[Listing]]], threshold: float) -> list[Listing]:
     kept: list[Listing] = []
-    for _, same_day in _by_day(listings):
+    for _, same_day in days:
         eligible = [item for item in same_day if item.score >= threshold]
         if not eligible:
             continue
@@ -198,8 +208,9 @@ def frontier_rates(
             for item in listings
             if item.price > 0 and (include_reasoning or not item.reasoning)
         ]
-        for threshold in thresholds(pool, benchmark):
-            points = frontier_points(pool, threshold.score)
+        days = _by_day(pool)  # sorted once per benchmark, not once per threshold
+        for threshold in _thresholds(days, benchmark):
+            points = _frontier_points(days, threshold.score)
             if len(points) >= max(min_points, 3):
                 rates.append(fit_frontier(benchmark, threshold, points))
     return rates

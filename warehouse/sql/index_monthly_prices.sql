@@ -34,7 +34,7 @@ monthly AS (
 SELECT
     source, provider, sku, component, tier, region,
     CAST(month AS DATE) AS period,
-    arg_max(price, valid_from) AS price,
+    CAST(arg_max(price, valid_from) AS DOUBLE) AS price,  -- index math runs on doubles
     arg_max(model, valid_from) AS model,
     arg_max(accelerator, valid_from) AS accelerator,
     arg_max(accelerator_count, valid_from) AS accelerator_count

@@ -17,20 +17,30 @@
 -- whole series — no clean point of it fails — it is exactly what a point-by-point walk gives.
 -- Only the series where a clean point fails (a spike or slip: a handful in a backfill) are
 -- walked point by point (`walk`), carrying the last accepted price. The windows run on narrow
--- rows (key, moment, price, row id); the wide columns join back once at the end.
-CREATE OR REPLACE TEMP TABLE stage_checked AS
+-- rows (key, moment, price, row id). The result is narrow too (stage_checks: a row of stage,
+-- its series key, the reason or NULL); the view stage_checked (stage_checked_view.sql) puts
+-- it beside the staged columns for readers that want them.
+CREATE OR REPLACE TEMP TABLE stage_checks AS
 WITH RECURSIVE keyed AS (
     SELECT rowid AS row_id,
            concat_ws(chr(31), source, provider, sku, component, tier, region, currency) AS series_key,
            coalesce(effective_date::TIMESTAMP, observed_at) AS point_at,
-           observed_at, effective_date, price, page_hash, unit, currency
+           observed_at, effective_date, price, page_hash, unit, currency,
+           hash(series_key, observed_at, effective_date, price) AS key_hash
     FROM stage
 ),
-deduplicated AS (
-    SELECT * FROM keyed
+-- Duplicates of the natural key (the first by page_hash stays): only rows whose key hash
+-- repeats are compared exactly.
+dropped AS (
+    SELECT row_id
+    FROM keyed
+    WHERE key_hash IN (SELECT key_hash FROM keyed GROUP BY key_hash HAVING count(*) > 1)
     QUALIFY row_number() OVER (
         PARTITION BY series_key, observed_at, effective_date, price ORDER BY page_hash
-    ) = 1
+    ) > 1
+),
+deduplicated AS (
+    SELECT * FROM keyed WHERE row_id NOT IN (SELECT row_id FROM dropped)
 ),
 -- Known errors (quarantine_rules): only rows of a source that has a rule can match one.
 ruled AS (
@@ -70,19 +80,35 @@ located AS (
     FROM prechecked p
     LEFT JOIN in_force f USING (series_key)
 ),
+-- Series with any history row: only their other points can find a price before them (a
+-- backfill of new series needs no ASOF join at all).
+held_series AS (
+    SELECT DISTINCT series_key
+    FROM price_history
+    WHERE series_key IN (
+        SELECT series_key FROM located WHERE open_from IS NULL OR point_at < open_from
+    )
+),
 history_before AS (
     SELECT * EXCLUDE (open_from, open_price), open_price AS history_price
     FROM located
     WHERE point_at >= open_from
     UNION ALL
+    SELECT * EXCLUDE (open_from, open_price), CAST(NULL AS DECIMAL(28, 12)) AS history_price
+    FROM located
+    WHERE (open_from IS NULL OR point_at < open_from)
+      AND series_key NOT IN (SELECT series_key FROM held_series)
+    UNION ALL
     SELECT l.* EXCLUDE (open_from, open_price), h.price AS history_price
-    FROM (SELECT * FROM located WHERE open_from IS NULL OR point_at < open_from) l
+    FROM (
+        SELECT * FROM located
+        WHERE (open_from IS NULL OR point_at < open_from)
+          AND series_key IN (SELECT series_key FROM held_series)
+    ) l
     ASOF LEFT JOIN (
         SELECT series_key, valid_from, price
         FROM price_history
-        WHERE series_key IN (
-            SELECT series_key FROM located WHERE open_from IS NULL OR point_at < open_from
-        )
+        WHERE series_key IN (SELECT series_key FROM held_series)
     ) h ON h.series_key = l.series_key AND l.point_at >= h.valid_from
 ),
 -- One pass in time order per series: the point's step; the price it follows if no clean
@@ -192,25 +218,25 @@ walk AS (
     )
 ),
 checked AS (
-    SELECT row_id, series_key, pre_reason, previous_price, next_price, rejected
+    SELECT row_id, series_key, price, pre_reason, previous_price, next_price, rejected
     FROM assumed_checked
     WHERE series_key NOT IN (SELECT series_key FROM walked)
     UNION ALL
-    SELECT w.row_id, w.series_key, h.pre_reason, w.previous_price, w.next_price, w.rejected
+    SELECT w.row_id, w.series_key, w.price, h.pre_reason, w.previous_price, w.next_price,
+           w.rejected
     FROM walk w
     JOIN walked h USING (row_id)
 )
-SELECT s.*, c.series_key,
+SELECT row_id, series_key,
        CASE
-           WHEN c.pre_reason IS NOT NULL THEN c.pre_reason
-           WHEN c.previous_price > 0
-                AND greatest(s.price / c.previous_price, c.previous_price / s.price) > $max_step_factor
+           WHEN pre_reason IS NOT NULL THEN pre_reason
+           WHEN previous_price > 0
+                AND greatest(price / previous_price, previous_price / price) > $max_step_factor
                THEN 'moved more than ' || $max_step_factor::VARCHAR || '× in one step (from '
-                    || c.previous_price::DOUBLE::VARCHAR || ' to ' || s.price::DOUBLE::VARCHAR || ')'
-           WHEN c.rejected
+                    || previous_price::DOUBLE::VARCHAR || ' to ' || price::DOUBLE::VARCHAR || ')'
+           WHEN rejected
                THEN 'first price of the series, more than ' || $max_step_factor::VARCHAR
-                    || '× from the prices after it (from ' || s.price::DOUBLE::VARCHAR || ' to '
-                    || c.next_price::DOUBLE::VARCHAR || ')'
+                    || '× from the prices after it (from ' || price::DOUBLE::VARCHAR || ' to '
+                    || next_price::DOUBLE::VARCHAR || ')'
        END AS reason
-FROM stage s
-JOIN checked c ON c.row_id = s.rowid;
+FROM checked;

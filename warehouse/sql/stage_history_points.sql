@@ -2,14 +2,20 @@
 -- A point starts at the source's effective date when it states one, else when it was observed.
 -- Points no later than what the history already holds for their series (a replayed old page,
 -- a rerun) are dropped: history only moves forward.
+-- Narrow on purpose (key, moment, price, and the point's row of stage): the islands need no
+-- more, and history_open reads the descriptive columns of the points that open a history row
+-- from stage by that row (a backfill has millions of points, and far fewer islands).
 CREATE OR REPLACE TEMP TABLE history_points AS
 WITH clean AS (
-    SELECT * EXCLUDE (reason), coalesce(effective_date::TIMESTAMP, observed_at) AS valid_from
-    FROM stage_checked
-    WHERE reason IS NULL
+    SELECT c.row_id, c.series_key,
+           coalesce(s.effective_date::TIMESTAMP, s.observed_at) AS valid_from,
+           s.price, s.observed_at
+    FROM stage_checks c
+    JOIN stage s ON s.rowid = c.row_id
+    WHERE c.reason IS NULL
     QUALIFY row_number() OVER (
-        PARTITION BY series_key, coalesce(effective_date::TIMESTAMP, observed_at)
-        ORDER BY observed_at DESC, price
+        PARTITION BY c.series_key, coalesce(s.effective_date::TIMESTAMP, s.observed_at)
+        ORDER BY s.observed_at DESC, s.price
     ) = 1
 ),
 held AS (

@@ -7,4 +7,4 @@ FROM price_history h
 JOIN stage_sources a ON a.source = h.source
 WHERE h.valid_to IS NULL
   AND h.valid_from < a.as_of
-  AND NOT EXISTS (SELECT 1 FROM stage_checked c WHERE c.series_key = h.series_key);
+  AND NOT EXISTS (SELECT 1 FROM stage_checks c WHERE c.series_key = h.series_key);
