@@ -1,7 +1,8 @@
 """Run every benchmark and print one table: ``make bench`` (or ``python -m bench``).
 
-Order: generate the synthetic observations → load (keeps its warehouse) → indices (on that
-warehouse) → history (its own 10M-row warehouse) → parse → streaming → end to end. Every
+Order: load (1M generated observations) → indices (the history of 10M generated
+observations) → history (a 10M-row history) → parse → streaming → end to end → DuckLake
+writers (1, 2 and 4 processes on a PostgreSQL catalog against the embedded file). Every
 figure is printed with its reference, measured in the same run, and the machine's load
 average at the start and end of the measurement.
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from bench import synth
 from bench.common import Result, load_average, machine, markdown, render
 
-NAMES = ("load", "indices", "history", "parse", "streaming", "e2e")
+NAMES = ("load", "indices", "history", "parse", "streaming", "e2e", "ducklake")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,34 +51,35 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
-        warehouse = None
-        if "load" in chosen or "indices" in chosen:
+        import duckdb
+
+        if "load" in chosen:
+            folder = work / "load-observations"
+            shutil.rmtree(folder, ignore_errors=True)
+            step = time.perf_counter()
+            con = duckdb.connect()
+            info = synth.write_observations(con, folder, scale.load_rows, scale.load_skus)
+            con.close()
+            _say(f"generated {info} for the load in {time.perf_counter() - step:.0f} s")
+            from bench import load
+
+            results += _report(load.run(work, folder, scale.load_rows, args.memory_limit))
+            shutil.rmtree(folder, ignore_errors=True)
+            timings["load"] = time.perf_counter() - step
+        if "indices" in chosen:
             folder = work / "observations"
             shutil.rmtree(folder, ignore_errors=True)
             step = time.perf_counter()
-            import duckdb
-
             con = duckdb.connect()
             con.execute(f"SET memory_limit = '{args.memory_limit}'")
-            info = synth.write_observations(con, folder, scale)
+            info = synth.write_observations(con, folder, scale.observations, scale.skus)
             con.close()
-            timings["generate observations"] = time.perf_counter() - step
-            _say(f"generated {info} in {timings['generate observations']:.0f} s")
-            step = time.perf_counter()
-            from bench import load
-
-            found, warehouse = load.run(work, folder, scale.observations, args.memory_limit)
-            results += _report(found)
-            timings["load"] = time.perf_counter() - step
-        if "indices" in chosen and warehouse is not None:
-            step = time.perf_counter()
+            _say(f"generated {info} for the indices in {time.perf_counter() - step:.0f} s")
             from bench import indices
 
-            results += _report(indices.run(warehouse, scale.observations, args.memory_limit))
+            results += _report(indices.run(work, folder, scale.observations, args.memory_limit))
+            shutil.rmtree(folder, ignore_errors=True)
             timings["indices"] = time.perf_counter() - step
-        if warehouse is not None:
-            warehouse.unlink(missing_ok=True)
-            shutil.rmtree(work / "observations", ignore_errors=True)
         if "history" in chosen:
             step = time.perf_counter()
             from bench import history
@@ -103,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
             prefect_home = settings.data_dir / "bench" / "prefect"
             results += _report(e2e.run(work, prefect_home))
             timings["e2e"] = time.perf_counter() - step
+        if "ducklake" in chosen:
+            step = time.perf_counter()
+            results += _report(_ducklake(work / "ducklake", args.quick))
+            timings["ducklake"] = time.perf_counter() - step
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -134,6 +140,27 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     return 0 if all(r.met is not False for r in results) else 1
+
+
+def _ducklake(work: Path, quick: bool) -> list[Result]:
+    """The DuckLake writers benchmark, or one line saying why it could not run (it starts a
+    PostgreSQL 15 of its own, which needs Debian's server binaries and root or postgres)."""
+    from bench import ducklake_writers
+    from tests import services
+
+    problem = services.postgres_problem()
+    if problem:
+        return [
+            Result(
+                benchmark="DuckLake writers",
+                figure=f"not run: {problem}",
+                reference="—",
+                ratio="—",
+                goal="exact counts, 0 reader errors",
+                met=None,
+            )
+        ]
+    return ducklake_writers.run(work, quick)
 
 
 def _report(results: list[Result]) -> list[Result]:

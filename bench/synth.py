@@ -90,11 +90,18 @@ STORAGE_PROVIDERS = ("aws", "gcp", "azure", "cloudflare", "backblaze", "wasabi",
 
 @dataclass(frozen=True)
 class Scale:
-    """How big each artifact is. :data:`FULL` is the issue's scale; :data:`QUICK` a smoke test."""
+    """How big each artifact is. :data:`FULL` is the issue's scale; :data:`QUICK` a smoke test.
+
+    ``load_rows`` / ``load_skus``: the rows the load benchmark passes through the loader in
+    one transaction (a backfill of 5 years of 2,000 skus; the same density of points per
+    series as the 10M set, whose history the indices benchmark reads).
+    """
 
     observations: int
     skus: int
     years: int
+    load_rows: int
+    load_skus: int
     history_rows: int
     history_skus: int
     offer_mb: int
@@ -109,6 +116,8 @@ FULL = Scale(
     observations=10_000_000,
     skus=20_000,
     years=5,
+    load_rows=1_000_000,
+    load_skus=2_000,
     history_rows=10_000_000,
     history_skus=18_750,
     offer_mb=1024,
@@ -118,6 +127,8 @@ QUICK = Scale(
     observations=200_000,
     skus=2_000,
     years=5,
+    load_rows=100_000,
+    load_skus=200,
     history_rows=200_000,
     history_skus=2_000,
     offer_mb=64,
@@ -338,20 +349,26 @@ def observations_query(n: int, series: int, start: date = START) -> str:
 
 
 def write_observations(
-    con: duckdb.DuckDBPyConnection, folder: Path, scale: Scale, seed: int = SEED
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    rows: int,
+    skus: int,
+    years: int = 5,
+    seed: int = SEED,
 ) -> dict[str, int]:
-    """Write ``scale.observations`` synthetic observations as Parquet, one folder per source.
+    """Write ``rows`` synthetic observations of ``skus`` skus as Parquet, one folder per source.
 
     ``folder/source=<name>/*.parquet`` (the source column kept in the files): a bulk source's
     rows are one dataset, as a backfill dataset would hand them to the loader.
     """
-    series = build_series(con, scale.skus, scale.days, seed)
+    days = (date(START.year + years, START.month, START.day) - START).days
+    series = build_series(con, skus, days, seed)
     con.execute(
-        f"COPY ({observations_query(scale.observations, series)}) TO '{folder}' "
+        f"COPY ({observations_query(rows, series)}) TO '{folder}' "
         "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, PARTITION_BY (source), "
         "WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE true)"
     )
-    return {"observations": scale.observations, "skus": scale.skus, "series": series}
+    return {"observations": rows, "skus": skus, "series": series}
 
 
 def source_datasets(folder: Path) -> dict[str, object]:
@@ -784,3 +801,72 @@ def add_model_catalog(con: duckdb.DuckDBPyConnection, models: int = 3000, seed: 
         """
     )
     return con.execute("SELECT count(*) FROM synth_listings").fetchone()[0]
+
+
+def build_observed_history(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """Fill ``price_history`` (of an empty warehouse) from the observations in ``folder``.
+
+    Set-based and unchecked, for the indices benchmark: runs of equal price per series become
+    SCD2 rows, each closed where the next starts, the last left in force. Zero prices and
+    points more than 10× away from both neighbours (the generator's unit slips, which the
+    loader quarantines) are left out first. Returns the rows written.
+    """
+    con.execute(
+        f"""
+        INSERT INTO price_history BY NAME
+        WITH points AS (
+            SELECT concat_ws(chr(31), source, provider, sku, component, tier, region, currency)
+                       AS series_key,
+                   source, leg, provider, sku, model, component, tier, region, currency, unit,
+                   accelerator, accelerator_count, price, observed_at,
+                   coalesce(effective_date::TIMESTAMP, observed_at) AS valid_from
+            FROM read_parquet('{folder}/*/*.parquet')
+            WHERE price > 0
+        ),
+        clean AS (
+            SELECT *
+            FROM points
+            WINDOW w AS (PARTITION BY series_key ORDER BY valid_from, observed_at)
+            QUALIFY coalesce(greatest(price / lag(price) OVER w, lag(price) OVER w / price)
+                             <= 10, TRUE)
+                 OR coalesce(greatest(price / lead(price) OVER w, lead(price) OVER w / price)
+                             <= 10, TRUE)
+        ),
+        marked AS (
+            SELECT *, CASE WHEN lag(price) OVER w IS DISTINCT FROM price THEN 1 ELSE 0 END
+                          AS starts
+            FROM clean
+            WINDOW w AS (PARTITION BY series_key ORDER BY valid_from, observed_at)
+        ),
+        numbered AS (
+            SELECT *, sum(starts) OVER (
+                PARTITION BY series_key ORDER BY valid_from, observed_at ROWS UNBOUNDED PRECEDING
+            ) AS island
+            FROM marked
+        ),
+        islands AS (
+            SELECT series_key, island,
+                   any_value(source) AS source, any_value(leg) AS leg,
+                   any_value(provider) AS provider, any_value(sku) AS sku,
+                   arg_min(model, valid_from) AS model, any_value(component) AS component,
+                   any_value(tier) AS tier, any_value(region) AS region,
+                   any_value(currency) AS currency, any_value(unit) AS unit,
+                   any_value(accelerator) AS accelerator,
+                   any_value(accelerator_count) AS accelerator_count,
+                   any_value(price) AS price, min(valid_from) AS valid_from,
+                   min(observed_at) AS first_observed_at, max(observed_at) AS last_observed_at
+            FROM numbered
+            GROUP BY series_key, island
+        )
+        SELECT * EXCLUDE (island),
+               lead(valid_from) OVER (PARTITION BY series_key ORDER BY island) AS valid_to,
+               'synth-backfill' AS opened_by_run,
+               CASE WHEN lead(valid_from) OVER (PARTITION BY series_key ORDER BY island)
+                         IS NOT NULL THEN 'synth-backfill' END AS closed_by_run,
+               CASE WHEN lead(valid_from) OVER (PARTITION BY series_key ORDER BY island)
+                         IS NOT NULL THEN 'changed' END AS close_reason
+        FROM islands
+        """
+    )
+    con.execute("CHECKPOINT")
+    return con.execute("SELECT count(*) FROM price_history").fetchone()[0]
