@@ -32,10 +32,10 @@ from datetime import date
 
 import duckdb
 
-from warehouse.indices.frontier import blend
-from warehouse.indices.geks import geks
+from warehouse.indices.frontier import INPUT_SHARE
+from warehouse.indices.geks import geks_of_logs
 from warehouse.indices.hedonic import HedonicObservation, time_dummy
-from warehouse.indices.jevons import chained_jevons
+from warehouse.indices.jevons import chained_jevons_of_logs, log_prices
 from warehouse.indices.store import IndexSeries, replace_index
 from warehouse.sqlfiles import sql
 
@@ -88,40 +88,48 @@ def months_between(first: date, last: date) -> list[date]:
     return out
 
 
-def _monthly_rows(con: duckdb.DuckDBPyConnection, leg: str, components: list[str]) -> list[dict]:
-    cursor = con.execute(sql("index_monthly_prices"), {"leg": leg, "components": components})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _monthly_query(leg: str, components: list[str]) -> tuple[str, dict]:
+    return sql("index_monthly_prices").rstrip().rstrip(";"), {"leg": leg, "components": components}
 
 
-def _item_key(row: Mapping, *parts: str) -> str:
-    return "|".join(str(row[p]) for p in parts)
+def _monthly_rows(con: duckdb.DuckDBPyConnection, leg: str, components: list[str]) -> list[tuple]:
+    """The monthly prices as plain tuples of :data:`MONTHLY_COLUMNS`, the item key joined by
+    DuckDB: a 10M-observation history has millions of monthly rows, and a dict or a key built
+    in Python per row cost seconds (bench/README.md)."""
+    query, params = _monthly_query(leg, components)
+    return con.execute(
+        "SELECT concat_ws('|', source, provider, sku, component, tier, region) AS key, "
+        "source, provider, sku, component, tier, model, accelerator, accelerator_count, "
+        f"period, price FROM ({query}) ORDER BY key, period",
+        params,
+    ).fetchall()
+
+
+MONTHLY_COLUMNS = (
+    "key", "source", "provider", "sku", "component", "tier", "model", "accelerator",
+    "accelerator_count", "period", "price",
+)  # fmt: skip
 
 
 def llm_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
     """LLM listings with one 3:1 blended price a month (or the source's own blended price).
 
     A month with only an input or only an output price has no blend: the listing is not priced
-    that month (embedding models, which have no output price, never enter).
+    that month (embedding models, which have no output price, never enter). The blend is
+    computed in SQL (index_llm_listings.sql), one row per listing and month.
     """
-    parts: dict[str, dict[date, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    query, params = _monthly_query("llm", ["input", "output", "blended"])
+    rows = con.execute(
+        f"WITH monthly AS ({query}) {sql('index_llm_listings')}",
+        {**params, "input_share": INPUT_SHARE},
+    ).fetchall()
     items: dict[str, Item] = {}
-    for row in _monthly_rows(con, "llm", ["input", "output", "blended"]):
-        if row["tier"] != STANDARD_TIER:
-            continue
-        key = _item_key(row, "source", "provider", "sku", "tier", "region")
-        if key not in items:  # built once per item, not once per row (bench/README.md)
-            items[key] = Item(
-                key, row["source"], row["provider"], row["sku"], row["tier"], row["model"]
-            )
-        parts[key][row["period"]][row["component"]] = float(row["price"])
-    for key, by_month in parts.items():
-        for period, found in by_month.items():
-            if "input" in found and "output" in found:
-                items[key].prices[period] = blend(found["input"], found["output"])
-            elif "blended" in found:
-                items[key].prices[period] = found["blended"]
-    return [item for item in items.values() if item.prices]
+    for key, source, provider, sku, tier, model, period, price in rows:
+        item = items.get(key)
+        if item is None:
+            item = items[key] = Item(key, source, provider, sku, tier, model)
+        item.prices[period] = price
+    return list(items.values())
 
 
 def on_demand(tier: str) -> bool:
@@ -142,38 +150,38 @@ def compute_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
     """On-demand GPU prices per GPU-hour (an instance price divided by its accelerators)."""
     items: dict[str, Item] = {}
     for row in _monthly_rows(con, "compute", ["gpu_hour", "instance_hour"]):
-        if not on_demand(row["tier"]):
+        key, source, provider, sku, component, tier, model, accelerator, count, period, price = row
+        if not on_demand(tier):
             continue
-        price = float(row["price"])
-        if row["component"] == "instance_hour":
-            if not row["accelerator_count"]:
+        if component == "instance_hour":
+            if not count:
                 continue
-            price /= row["accelerator_count"]
-        key = _item_key(row, "source", "provider", "sku", "component", "tier", "region")
+            price /= count
         item = items.get(key)
         if item is None:
             item = items[key] = Item(
                 key,
-                row["source"],
-                row["provider"],
-                row["sku"],
-                row["tier"],
-                accelerator=row["accelerator"],
-                family=accelerator_family(row["accelerator"], row["model"]),
+                source,
+                provider,
+                sku,
+                tier,
+                accelerator=accelerator,
+                family=accelerator_family(accelerator, model),
             )
-        item.prices[row["period"]] = price
+        item.prices[period] = price
     return list(items.values())
 
 
 def series_items(con: duckdb.DuckDBPyConnection, leg: str, component: str) -> list[Item]:
     """Every series of one leg and component as an item, all tiers."""
     items: dict[str, Item] = {}
-    for row in _monthly_rows(con, leg, [component]):
-        key = _item_key(row, "source", "provider", "sku", "component", "tier", "region")
+    for key, source, provider, sku, _, tier, _, _, _, period, price in _monthly_rows(
+        con, leg, [component]
+    ):
         item = items.get(key)
         if item is None:
-            item = items[key] = Item(key, row["source"], row["provider"], row["sku"], row["tier"])
-        item.prices[row["period"]] = float(row["price"])
+            item = items[key] = Item(key, source, provider, sku, tier)
+        item.prices[period] = price
     return list(items.values())
 
 
@@ -233,8 +241,9 @@ def matched_series(
         periods = months_between(min(prices), max(prices))
         if len(periods) < 2:
             continue
-        out.append(IndexSeries(index, segment, JEVONS, chained_jevons(prices, periods)))
-        out.append(IndexSeries(index, segment, GEKS, geks(prices, periods)))
+        logs = log_prices(prices)  # once for both methods
+        out.append(IndexSeries(index, segment, JEVONS, chained_jevons_of_logs(logs, periods)))
+        out.append(IndexSeries(index, segment, GEKS, geks_of_logs(logs, periods)))
     return out
 
 

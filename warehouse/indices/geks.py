@@ -74,12 +74,19 @@ def geks(
         periods: every period to report, consecutive (default: the sorted keys of ``prices``).
         window: window length in periods (13 months: a year of monthly links plus the base).
     """
+    order = sorted(prices) if periods is None else list(periods)
+    return geks_of_logs(log_prices(prices), order, window)
+
+
+def geks_of_logs(
+    by_period: Mapping[date, Mapping[str, float]], order: Sequence[date], window: int = WINDOW
+) -> list[IndexPoint]:
+    """:func:`geks` on log prices already taken (:func:`~warehouse.indices.jevons.log_prices`)
+    over the periods ``order``."""
     if window < 2:
         raise ValueError("a GEKS window needs at least 2 periods")
-    order = sorted(prices) if periods is None else list(periods)
     if not order:
         return []
-    by_period = log_prices(prices)
     logs = [by_period.get(period, {}) for period in order]
     bilaterals = _Bilaterals(logs)
     log_levels: list[float] = []

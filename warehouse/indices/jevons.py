@@ -74,9 +74,16 @@ def chained_jevons(
             items and hold the level.
     """
     order = sorted(prices) if periods is None else list(periods)
+    return chained_jevons_of_logs(log_prices(prices), order)
+
+
+def chained_jevons_of_logs(
+    logs: Mapping[date, Mapping[str, float]], order: Sequence[date]
+) -> list[IndexPoint]:
+    """:func:`chained_jevons` on log prices already taken (:func:`log_prices`): the GEKS
+    index of the same segment reuses them."""
     if not order:
         return []
-    logs = log_prices(prices)
     first = logs.get(order[0], {})
     points = [IndexPoint(order[0], BASE, len(first))]
     level = BASE
