@@ -84,6 +84,7 @@ def loader_insert(path: Path, folder: Path, memory_limit: str) -> tuple[float, d
             )
         )
         counts["status"] = report.status
+        counts["steps"] = report.step_seconds
         return seconds, counts
     finally:
         con.close()

@@ -54,5 +54,8 @@ def format_summary(report: RunReport, db_path: Path) -> str:
     ]
     lines += [f"FAILED {s.source}: {s.error}" for s in failed]
     lines += [f"skipped {s.source}: {s.error}" for s in report.sources if s.status == "skipped"]
+    if report.step_seconds:
+        steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.step_seconds.items())
+        lines.append(f"load took {sum(report.step_seconds.values()):.1f} s ({steps})")
     lines.append(f"warehouse: {db_path}")
     return "\n".join(lines)

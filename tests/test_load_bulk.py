@@ -134,3 +134,19 @@ def test_every_row_of_a_table_larger_than_a_row_group_is_stored(con):
     assert report.observations_new == rows
     assert counts(con)["observations"] == rows
     assert counts(con)["price_history"] == rows
+
+
+def test_the_report_times_each_step_of_the_load_and_the_summary_prints_them(con):
+    from flows.summary import format_summary
+
+    report = load_run(con, "bulk", "backfill", at(4), [bulk(batch())])
+    assert list(report.step_seconds) == [
+        "fetches", "stage", "check", "quarantine", "find new", "insert observations",
+        "history points", "history write", "withdrawn", "commit",
+    ]  # fmt: skip
+    assert all(seconds >= 0 for seconds in report.step_seconds.values())
+    last_lines = format_summary(report, "w.duckdb").splitlines()[-2:]
+    assert last_lines[0].startswith("load took ") and "(fetches 0.0" in last_lines[0]
+    assert last_lines[1] == "warehouse: w.duckdb"
+    again = load_run(con, "bulk-2", "backfill", at(4), [bulk(batch())])
+    assert again.step_seconds and again.observations_new == 0

@@ -19,7 +19,10 @@ Any error rolls the whole run back: the warehouse is left exactly as it was.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -132,6 +135,9 @@ class RunReport:
     mode: str
     status: str
     sources: list[SourceReport]
+    # Seconds each step of the load took, in order (the summary's --verbose and bench/ read
+    # them); not part of what a run wrote, so two equal runs compare equal.
+    step_seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def observations_new(self) -> int:
@@ -168,48 +174,60 @@ def load_run(
     # ASOF join of stage_checked as a nested loop (20k prices x 60k history rows: 13 s instead
     # of 0.3 s, measured). Threshold 0 keeps it an ASOF join whatever the estimate.
     con.execute("SET asof_loop_join_threshold = 0")
+    steps = StepTimer()
     con.execute("BEGIN TRANSACTION")
     try:
         _fail_drifted_sources(con, outcomes)
         reports = {o.source: _initial_report(o) for o in outcomes}
         params = {"run_id": run_id}
 
-        _insert_fetches(con, run_id, outcomes)
-        _stage(con, [o for o in outcomes if o.status == "ok"])
-        con.execute(sql("stage_checked"), {"max_step_factor": max_step_factor})
-        con.execute(sql("stage_checked_view"))
+        with steps("fetches"):
+            _insert_fetches(con, run_id, outcomes)
+        with steps("stage"):
+            _stage(con, [o for o in outcomes if o.status == "ok"])
+        with steps("check"):
+            con.execute(sql("stage_checked"), {"max_step_factor": max_step_factor})
+            con.execute(sql("stage_checked_view"))
 
-        con.execute(sql("stage_quarantine"), params)
-        for source, count in con.execute(
-            "SELECT source, count(*) FROM stage_quarantine GROUP BY source"
-        ).fetchall():
-            reports[source].rows_quarantined = count
-        con.execute("INSERT INTO quarantine BY NAME SELECT * FROM stage_quarantine")
-        con.execute(sql("stage_new_observations"))
-        for source, count in con.execute(
-            "SELECT source, count(*) FROM stage_new GROUP BY source"
-        ).fetchall():
-            reports[source].rows_new = count
-        con.execute(sql("insert_new_observations"), params)
+        with steps("quarantine"):
+            con.execute(sql("stage_quarantine"), params)
+            for source, count in con.execute(
+                "SELECT source, count(*) FROM stage_quarantine GROUP BY source"
+            ).fetchall():
+                reports[source].rows_quarantined = count
+            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM stage_quarantine")
+        with steps("find new"):
+            con.execute(sql("stage_new_observations"))
+            for source, count in con.execute(
+                "SELECT source, count(*) FROM stage_new GROUP BY source"
+            ).fetchall():
+                reports[source].rows_new = count
+        with steps("insert observations"):
+            con.execute(sql("insert_new_observations"), params)
 
-        con.execute(sql("stage_history_points"))
-        con.execute(sql("stage_history_islands"))
-        for source, new_series, changes in con.execute(sql("history_change_counts")).fetchall():
-            reports[source].history_new = new_series
-            reports[source].history_changed = changes
-        con.execute(sql("history_continue_current"), params)
-        con.execute(sql("history_open"), params)
-        con.execute(sql("stage_withdrawn"))
-        for source, count in con.execute(
-            "SELECT source, count(*) FROM withdrawn GROUP BY source"
-        ).fetchall():
-            reports[source].history_withdrawn = count
-        con.execute(sql("history_close_withdrawn"), params)
+        with steps("history points"):
+            con.execute(sql("stage_history_points"))
+            con.execute(sql("stage_history_islands"))
+            for source, new_series, changes in con.execute(sql("history_change_counts")).fetchall():
+                reports[source].history_new = new_series
+                reports[source].history_changed = changes
+        with steps("history write"):
+            con.execute(sql("history_continue_current"), params)
+            con.execute(sql("history_open"), params)
+        with steps("withdrawn"):
+            con.execute(sql("stage_withdrawn"))
+            for source, count in con.execute(
+                "SELECT source, count(*) FROM withdrawn GROUP BY source"
+            ).fetchall():
+                reports[source].history_withdrawn = count
+            con.execute(sql("history_close_withdrawn"), params)
 
         _insert_problems(con, run_id, outcomes)
         report = RunReport(run_id, mode, _run_status(outcomes), list(reports.values()))
         _insert_ledger(con, report, started_at, outcomes)
-        con.execute("COMMIT")
+        with steps("commit"):
+            con.execute("COMMIT")
+        report.step_seconds = steps.seconds
     except BaseException:
         rollback(con)  # not hiding a conflict (backends.py)
         raise
@@ -226,6 +244,22 @@ def load_run(
         ):
             con.execute(f"DROP TABLE IF EXISTS temp.{name}")
     return report
+
+
+class StepTimer:
+    """Wall seconds per named step: ``with steps("check"): ...`` adds to ``seconds["check"]``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + spent, 4)
 
 
 def _fail_drifted_sources(con: duckdb.DuckDBPyConnection, outcomes: list[SourceOutcome]) -> None:
