@@ -15,6 +15,10 @@ recording in the shared data folder:
 Prefect's share = (wall with Prefect − wall without) ÷ wall with Prefect. A second line runs
 ``deflator run --offline`` against a ``prefect server start`` the benchmark starts first (not
 timed), as scheduled runs under ``deflator serve`` do: the ephemeral server's start-up out.
+
+Each line also gives Prefect's fixed cost per run: a fresh process running a flow with no
+task and no work (less the same process doing nothing). Whatever the flow does, a run pays at
+least that; the rest of Prefect's share is its task runs and threads.
 """
 
 from __future__ import annotations
@@ -59,6 +63,37 @@ def with_prefect(data_dir: Path, prefect_home: Path, api_url: str | None = None)
     if done.returncode not in (0, 3):  # 3: some sources failed (reported, still a run)
         raise RuntimeError(f"deflator run --offline failed ({done.returncode}): {done.stderr}")
     return seconds
+
+
+EMPTY_FLOW = (
+    "from flows.prefect_env import configure_prefect\n"
+    "from flows.settings import load_settings\n"
+    "configure_prefect(load_settings())\n"
+    "from prefect import flow\n"
+    "@flow(name='empty')\n"
+    "def empty():\n"
+    "    return 1\n"
+    "empty()\n"
+)
+
+
+def empty_flow(data_dir: Path, prefect_home: Path, api_url: str | None = None) -> float:
+    """Wall seconds of a fresh process that runs a flow with no task and no work, less those
+    of the same process doing nothing: Prefect's fixed cost per run (import, API client or
+    ephemeral server, flow run states, shutdown)."""
+
+    def timed(code: str) -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env=_env(data_dir, prefect_home, api_url),
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        return time.perf_counter() - started
+
+    return timed(EMPTY_FLOW) - timed("import flows.settings")
 
 
 def without_prefect(data_dir: Path, prefect_home: Path) -> tuple[float, float]:
@@ -128,9 +163,12 @@ def run(work: Path, prefect_home: Path) -> list[Result]:
     end_load = load_average()
     work_seconds = plain - prefect_import
     share = (wall - work_seconds) / wall
-    served, server_start = with_server(work, prefect_home)
+    floor = empty_flow(work / "e2e-empty", prefect_home)
+    served, server_start, served_floor = with_server(work, prefect_home)
     served_share = (served - work_seconds) / served
     details = {
+        "empty_flow_seconds": round(floor, 2),
+        "empty_flow_seconds_server_up": round(served_floor, 2),
         "wall_with_prefect": round(wall, 2),
         "wall_without_prefect": round(plain, 2),
         "prefect_import_seconds": prefect_import,
@@ -141,7 +179,8 @@ def run(work: Path, prefect_home: Path) -> list[Result]:
     return [
         Result(
             benchmark="end to end (offline nightly)",
-            figure=f"{wall:.1f} s wall; Prefect {share:.0%} ({wall - work_seconds:.1f} s)",
+            figure=f"{wall:.1f} s wall; Prefect {share:.0%} ({wall - work_seconds:.1f} s, "
+            f"{floor:.1f} s of it an empty flow's)",
             reference=f"{work_seconds:.1f} s without Prefect (task bodies via .fn)",
             ratio=f"{wall / work_seconds:.2f}×",
             goal=f"Prefect < {GOAL_SHARE:.0%}",
@@ -153,7 +192,7 @@ def run(work: Path, prefect_home: Path) -> list[Result]:
         Result(
             benchmark="end to end (Prefect server up)",
             figure=f"{served:.1f} s wall; Prefect {served_share:.0%} "
-            f"({served - work_seconds:.1f} s)",
+            f"({served - work_seconds:.1f} s, {served_floor:.1f} s of it an empty flow's)",
             reference=f"{work_seconds:.1f} s without Prefect (same run)",
             ratio=f"{served / work_seconds:.2f}×",
             goal=f"Prefect < {GOAL_SHARE:.0%}",
@@ -165,9 +204,10 @@ def run(work: Path, prefect_home: Path) -> list[Result]:
     ]
 
 
-def with_server(work: Path, prefect_home: Path) -> tuple[float, float]:
+def with_server(work: Path, prefect_home: Path) -> tuple[float, float, float]:
     """(wall seconds of `deflator run --offline` against a running `prefect server start`, as
-    under `deflator serve`; seconds the server took to start, not counted)."""
+    under `deflator serve`; seconds the server took to start, not counted; an empty flow's
+    seconds against it, run first)."""
     import socket
 
     from flows.prefect_server import LocalPrefectServer
@@ -179,7 +219,9 @@ def with_server(work: Path, prefect_home: Path) -> tuple[float, float]:
     server = LocalPrefectServer.find_or_start(prefect_home / "server", port)
     server_start = time.perf_counter() - started
     try:
-        return with_prefect(work / "e2e-served", prefect_home, server.api_url), server_start
+        floor = empty_flow(work / "e2e-empty", prefect_home, server.api_url)
+        served = with_prefect(work / "e2e-served", prefect_home, server.api_url)
+        return served, server_start, floor
     finally:
         server.stop()
 
