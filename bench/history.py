@@ -95,6 +95,7 @@ def run(work: Path, scale: synth.Scale, memory_limit: str) -> list[Result]:
                 "history_changes": report.history_changes,
                 "quarantined": report.quarantined,
                 "withdrawn": sum(s.history_withdrawn for s in report.sources),
+                "steps": report.step_seconds,
             },
         )
     ]
