@@ -58,7 +58,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--no-snapshot",
         action="store_true",
         help="read the warehouse file itself, not the published snapshot "
-        "(fails while a run is writing, and holds up a run that wants to write)",
+        "(fails while a run is writing, and holds up a run that wants to write; a DuckLake "
+        "has no snapshot and is always read directly)",
     )
 
 
