@@ -358,3 +358,28 @@ def test_every_reading_command_reads_the_lake_the_setting_names(
     assert main(["dashboard", "--out", str(tmp_path / "d.html")]) == 0
     assert (tmp_path / "d.html").stat().st_size > 1_000_000  # plotly.js inlined
     assert not list(tmp_path.rglob("*.duckdb"))
+
+
+def test_an_unreachable_catalog_fails_the_reader_without_showing_the_password(
+    tmp_path, extension_dir, monkeypatch, capsys
+):
+    """Not 'nothing written yet': the catalog cannot be reached. The command fails (exit 1),
+    says why, and the password in DEFLATOR_WAREHOUSE appears nowhere (127.0.0.1, port 1:
+    refused at once, no network)."""
+    from flows.cli import main
+
+    spec = "postgres:dbname=lake host=127.0.0.1 port=1 user=d password=s3cret connect_timeout=2"
+    lake = DuckLake(spec, f"{tmp_path}/data/", extension_dir)
+    with pytest.raises(duckdb.IOException) as raised:
+        connect_reader(lake)
+    assert "s3cret" not in str(raised.value) and "password=***" in str(raised.value)
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+
+    monkeypatch.setenv("DEFLATOR_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("DEFLATOR_WAREHOUSE", f"ducklake:{spec}")
+    monkeypatch.setenv("DEFLATOR_EXTENSIONS_DIR", str(extension_dir))
+    capsys.readouterr()
+    assert main(["query", "select 1"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot open ducklake:postgres:" in err and "Connection refused" in err
+    assert "s3cret" not in err

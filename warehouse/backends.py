@@ -66,8 +66,7 @@ class DuckLake:
     @property
     def label(self) -> str:
         """The catalog without its password, and the data path: safe to print."""
-        catalog = _PASSWORD.sub(r"\1***", self.catalog)
-        return f"{DUCKLAKE_PREFIX}{catalog} (data {self.data_path})"
+        return f"{DUCKLAKE_PREFIX}{redact(self.catalog)} (data {self.data_path})"
 
     @property
     def extensions(self) -> tuple[str, ...]:
@@ -78,6 +77,12 @@ class DuckLake:
 
 
 Warehouse = EmbeddedFile | DuckLake
+
+
+def redact(text: str) -> str:
+    """``text`` with every ``password=…`` of a connection string replaced by ``***``: DuckDB's
+    attach errors quote the whole catalog string, and errors end up in logs."""
+    return _PASSWORD.sub(r"\1***", text)
 
 
 def is_ducklake_spec(value: str | Path | None) -> bool:

@@ -17,7 +17,14 @@ import duckdb
 
 from warehouse import ducklake
 from warehouse.accelerators import sync_accelerators
-from warehouse.backends import DuckLake, Warehouse, as_warehouse, retry_conflicts, rollback
+from warehouse.backends import (
+    DuckLake,
+    Warehouse,
+    as_warehouse,
+    redact,
+    retry_conflicts,
+    rollback,
+)
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -71,12 +78,14 @@ def _connect_ducklake(lake: DuckLake, read_only: bool) -> duckdb.DuckDBPyConnect
     try:
         con = ducklake.attach(lake, read_only=read_only)
     except duckdb.Error as error:
-        if not read_only:
-            raise
-        raise WarehouseMissing(
-            f"cannot read the DuckLake {lake.label}: {error}. Has a run written to it yet "
-            "(`deflator run` with DEFLATOR_WAREHOUSE set)?"
-        ) from error
+        # Raised again without the original: its text (and traceback) carry the password.
+        text = redact(str(error))
+        if read_only and "does not exist" in text:
+            raise WarehouseMissing(
+                f"cannot read the DuckLake {lake.label}: {text}. Has a run written to it yet "
+                "(`deflator run` with DEFLATOR_WAREHOUSE set)?"
+            ) from None
+        raise type(error)(text) from None
     if read_only:
         return con
     try:
