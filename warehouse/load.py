@@ -186,6 +186,7 @@ def load_run(
         with steps("stage"):
             _stage(con, [o for o in outcomes if o.status == "ok"])
         with steps("check"):
+            con.execute(sql("step_rule"))
             con.execute(sql("stage_checked"), {"max_step_factor": max_step_factor})
             con.execute(sql("stage_checked_view"))
 
@@ -233,6 +234,7 @@ def load_run(
         raise
     finally:
         con.execute("DROP VIEW IF EXISTS temp.stage_checked")
+        con.execute("DROP MACRO IF EXISTS temp.step_rejected")
         for name in (
             "stage",
             "stage_checks",

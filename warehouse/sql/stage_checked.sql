@@ -9,7 +9,8 @@
 -- more than the factor was the error, not the correction, while a spike right after a good
 -- first price leaves it standing (a nightly run has no next point, so this never applies to
 -- it). Duplicates of the natural key inside one batch are dropped first (upserts and
--- anti-joins misbehave on them).
+-- anti-joins misbehave on them). The step rule itself is the macro step_rejected
+-- (step_rule.sql, created just before this runs), used by both passes below.
 --
 -- How, at the scale of a backfill (millions of points; bench/README.md): every point is first
 -- checked in one pass as if no clean point before it had been rejected (`assumed`: the price
@@ -140,17 +141,9 @@ next_runs AS (
 ),
 assumed_checked AS (
     SELECT *,
-           pre_reason IS NOT NULL OR coalesce(
-               CASE WHEN previous_price IS NULL
-                    THEN next_price > 0
-                         AND greatest(price / next_price, next_price / price) > $max_step_factor
-                         AND (after_next_price IS NULL OR greatest(
-                             price / after_next_price, after_next_price / price
-                         ) > $max_step_factor)
-                    ELSE previous_price > 0
-                         AND greatest(price / previous_price, previous_price / price)
-                             > $max_step_factor
-               END, FALSE) AS rejected
+           step_rejected(
+               pre_reason, price, previous_price, next_price, after_next_price, $max_step_factor
+           ) AS rejected
     FROM (
         SELECT a.row_id, a.series_key, a.step, a.price, a.pre_reason, a.previous_price,
                n.next_price, n.after_next_price
@@ -182,34 +175,18 @@ walk AS (
     SELECT *, CASE WHEN rejected THEN previous_price ELSE price END AS accepted_price
     FROM (
         SELECT row_id, series_key, step, price, next_price, after_next_price, previous_price,
-               pre_reason IS NOT NULL OR coalesce(
-                   CASE WHEN previous_price IS NULL
-                        THEN next_price > 0
-                             AND greatest(price / next_price, next_price / price) > $max_step_factor
-                             AND (after_next_price IS NULL OR greatest(
-                                 price / after_next_price, after_next_price / price
-                             ) > $max_step_factor)
-                        ELSE previous_price > 0
-                             AND greatest(price / previous_price, previous_price / price)
-                                 > $max_step_factor
-                   END, FALSE) AS rejected
+               step_rejected(
+                   pre_reason, price, previous_price, next_price, after_next_price, $max_step_factor
+               ) AS rejected
         FROM (SELECT *, history_price AS previous_price FROM walked WHERE step = 1)
     )
     UNION ALL
     SELECT *, CASE WHEN rejected THEN previous_price ELSE price END AS accepted_price
     FROM (
         SELECT row_id, series_key, step, price, next_price, after_next_price, previous_price,
-               pre_reason IS NOT NULL OR coalesce(
-                   CASE WHEN previous_price IS NULL
-                        THEN next_price > 0
-                             AND greatest(price / next_price, next_price / price) > $max_step_factor
-                             AND (after_next_price IS NULL OR greatest(
-                                 price / after_next_price, after_next_price / price
-                             ) > $max_step_factor)
-                        ELSE previous_price > 0
-                             AND greatest(price / previous_price, previous_price / price)
-                                 > $max_step_factor
-                   END, FALSE) AS rejected
+               step_rejected(
+                   pre_reason, price, previous_price, next_price, after_next_price, $max_step_factor
+               ) AS rejected
         FROM (
             SELECT n.*, coalesce(n.history_price, w.accepted_price) AS previous_price
             FROM walk w
