@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.commands._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from flows.commands._common import EXIT_FAILED, EXIT_OK, error
+from flows.commands._reader import open_reader
 from flows.settings import Settings
 
 NAME = "dashboard"
@@ -34,19 +35,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
 
-    from warehouse.connection import WarehouseMissing
     from warehouse.dashboard.page import build_dashboard
     from warehouse.export import MartsMissing
-    from warehouse.snapshot import connect_reader
 
-    try:
-        con, source = connect_reader(settings.warehouse)
-    except WarehouseMissing as missing:
-        error(str(missing))
-        return EXIT_USAGE
-    except duckdb.IOException as problem:
-        error(f"cannot open {settings.warehouse.label} read-only: {problem}")
-        return EXIT_FAILED
+    opened = open_reader(settings)
+    if isinstance(opened, int):
+        return opened
+    con, source = opened
     try:
         built = build_dashboard(con, args.out, source=source)
     except MartsMissing as missing:

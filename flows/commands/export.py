@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.commands._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from flows.commands._common import EXIT_FAILED, EXIT_OK, error
+from flows.commands._reader import open_reader
 from flows.settings import Settings
 
 NAME = "export"
@@ -40,18 +41,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
 
     from flows.tables import render_table
-    from warehouse.connection import WarehouseMissing
     from warehouse.export import MartsMissing, export_marts
-    from warehouse.snapshot import connect_reader
 
-    try:
-        con, source = connect_reader(settings.warehouse)
-    except WarehouseMissing as missing:
-        error(str(missing))
-        return EXIT_USAGE
-    except duckdb.IOException as problem:
-        error(f"cannot open {settings.warehouse.label} read-only: {problem}")
-        return EXIT_FAILED
+    opened = open_reader(settings)
+    if isinstance(opened, int):
+        return opened
+    con, source = opened
     try:
         done = export_marts(con, args.out, args.format, source=source)
     except MartsMissing as missing:

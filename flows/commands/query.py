@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from flows.commands._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from flows.commands._reader import open_reader
 from flows.settings import Settings
 
 NAME = "query"
@@ -91,8 +92,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
 
     from flows.tables import RENDERERS
-    from warehouse.backends import EmbeddedFile
-    from warehouse.connection import WarehouseMissing, connect
     from warehouse.safe_query import (
         QueryRefused,
         QueryTimeout,
@@ -100,7 +99,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         harden,
         run_query,
     )
-    from warehouse.snapshot import connect_reader
 
     try:
         text = read_sql(args)
@@ -111,17 +109,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if timeout < 0:
         error("--timeout must be 0 (no limit) or more seconds")
         return EXIT_USAGE
-    try:
-        if args.no_snapshot and isinstance(settings.warehouse, EmbeddedFile):
-            con = connect(settings.warehouse, read_only=True)
-        else:  # a lake has no snapshot: its readers always see the last whole commit
-            con, _ = connect_reader(settings.warehouse)
-    except WarehouseMissing as missing:
-        error(str(missing))
-        return EXIT_USAGE
-    except duckdb.IOException as problem:
-        error(f"cannot open {settings.warehouse.label} read-only: {problem}")
-        return EXIT_FAILED
+    opened = open_reader(settings, direct=args.no_snapshot)
+    if isinstance(opened, int):
+        return opened
+    con, _ = opened
     try:
         harden(con)
         result = run_query(con, text, timeout)

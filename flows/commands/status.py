@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from flows.commands._common import EXIT_FAILED, EXIT_OK, error
+from flows.commands._common import EXIT_FAILED, EXIT_OK
+from flows.commands._reader import open_reader
 from flows.settings import Settings
 
 NAME = "status"
@@ -79,24 +80,21 @@ def _table_rows(report) -> list[list[object]]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    import duckdb
 
     from flows.tables import RENDERERS
     from scrapers.backfill.registry import all_datasets
     from scrapers.registry import all_sources
-    from warehouse.connection import WarehouseMissing
     from warehouse.health import COLUMNS, NIGHTLY, all_healthy, source_health
-    from warehouse.snapshot import connect_reader
 
     max_age = settings.max_age_hours if args.max_age is None else args.max_age
-    try:
-        con, _ = connect_reader(settings.warehouse)  # the published snapshot: never blocks a run
-    except WarehouseMissing as missing:
-        error(f"{missing}; no source has run, so none is healthy")
-        return EXIT_FAILED
-    except duckdb.IOException as problem:
-        error(f"cannot open {settings.warehouse.label} read-only: {problem}")
-        return EXIT_FAILED
+    opened = open_reader(  # the published snapshot: never blocks a run
+        settings,
+        missing_status=EXIT_FAILED,
+        missing_hint="; no source has run, so none is healthy",
+    )
+    if isinstance(opened, int):
+        return opened
+    con, _ = opened
     try:
         report = source_health(
             con,
