@@ -32,6 +32,7 @@ from datetime import date
 
 import duckdb
 
+from schemas.observation import STANDARD_TIER
 from warehouse.indices.frontier import INPUT_SHARE
 from warehouse.indices.geks import geks_of_logs
 from warehouse.indices.hedonic import HedonicObservation, time_dummy
@@ -47,7 +48,6 @@ ALL = "all"
 HYPERSCALERS = frozenset({"aws", "azure", "gcp", "oracle"})
 # Compute "providers" that sell nothing: a published index or median over many sellers.
 NOT_SELLERS = frozenset({"gpu-price-index"})
-STANDARD_TIER = "standard"
 # Conditions that make a GPU price not an on-demand price: interruptible (spot, preemptible,
 # low-priority), committed (reserved, committed-use discounts, calendar / flex-start
 # scheduling) or carrying a licence (Windows).
@@ -121,7 +121,7 @@ def llm_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
     query, params = _monthly_query("llm", ["input", "output", "blended"])
     rows = con.execute(
         f"WITH monthly AS ({query}) {sql('index_llm_listings')}",
-        {**params, "input_share": INPUT_SHARE},
+        {**params, "input_share": INPUT_SHARE, "tier": STANDARD_TIER},
     ).fetchall()
     items: dict[str, Item] = {}
     for key, source, provider, sku, tier, model, period, price in rows:
