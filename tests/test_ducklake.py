@@ -383,3 +383,42 @@ def test_an_unreachable_catalog_fails_the_reader_without_showing_the_password(
     err = capsys.readouterr().err
     assert "cannot open ducklake:postgres:" in err and "Connection refused" in err
     assert "s3cret" not in err
+
+
+def test_losing_the_race_to_create_a_new_catalog_attaches_again(lake, monkeypatch):
+    """The first scale-out run's legs attach a new PostgreSQL catalog at once: one creates
+    DuckLake's tables, the other fails on PostgreSQL's unique index (the text below is the
+    one CI met) and must attach again, not fail its leg. Any other error is raised at once."""
+    from warehouse import ducklake
+
+    race = duckdb.Error(
+        'Failed to initialize DuckLake: Failed to execute query "CREATE TABLE '
+        '"public"."ducklake_metadata"(...)": ERROR:  duplicate key value violates unique '
+        'constraint "pg_type_typname_nsp_index"'
+    )
+    real, calls = ducklake._attach_once, []
+
+    def attach_once(where, read_only):
+        calls.append(read_only)
+        if len(calls) < 3:
+            raise race
+        return real(where, read_only)
+
+    monkeypatch.setattr(ducklake, "_attach_once", attach_once)
+    monkeypatch.setattr(ducklake.time, "sleep", lambda seconds: None)
+    con = connect(lake)
+    assert con.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+    con.close()
+    assert len(calls) == 3
+
+    calls.clear()
+
+    def unreachable(where, read_only):
+        calls.append(read_only)
+        raise duckdb.IOException("IO Error: Unable to connect to Postgres")
+
+    monkeypatch.setattr(ducklake, "_attach_once", unreachable)
+    with pytest.raises(duckdb.IOException, match="Unable to connect"):
+        connect(lake)
+    assert len(calls) == 1
+    assert not ducklake.is_init_race(duckdb.Error("Failed to initialize DuckLake: disk full"))

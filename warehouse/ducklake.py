@@ -27,6 +27,7 @@ it. Creating the same table twice conflicts as well.
 from __future__ import annotations
 
 import re
+import time
 
 import duckdb
 
@@ -89,13 +90,40 @@ def adapt_migration(text: str) -> str:
     return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], code)
 
 
+# Attaching a new catalog creates DuckLake's own tables in it. Two writers attaching the same
+# new catalog at once (the legs of the first scale-out run) both try; PostgreSQL lets one
+# commit and fails the other on its unique index. The catalog then exists: attach again.
+INIT_RACE_ATTEMPTS = 5
+
+
+def is_init_race(error: BaseException) -> bool:
+    """Whether ``error`` is losing the race to create a new lake's catalog tables."""
+    text = str(error)
+    return "Failed to initialize DuckLake" in text and (
+        "already exists" in text or "duplicate key" in text
+    )
+
+
 def attach(lake: DuckLake, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as ``lake`` and selected (``USE lake``).
 
     Unqualified names then mean the lake's tables, and temporary tables stay in the
     connection's own memory, so every query of the warehouse runs unchanged. The extensions
-    are loaded from the project's folder; nothing is downloaded.
+    are loaded from the project's folder; nothing is downloaded. A writer that loses the race
+    to create a new catalog (:func:`is_init_race`) attaches again, up to
+    :data:`INIT_RACE_ATTEMPTS` times.
     """
+    for attempt in range(1, INIT_RACE_ATTEMPTS + 1):
+        try:
+            return _attach_once(lake, read_only)
+        except duckdb.Error as error:
+            if attempt == INIT_RACE_ATTEMPTS or not is_init_race(error):
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _attach_once(lake: DuckLake, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config=offline_config(lake.extension_dir))
     try:
         load_extensions(con, lake.extensions)
