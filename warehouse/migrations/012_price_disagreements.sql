@@ -1,0 +1,99 @@
+-- Page-history replay source kinds and the cross-source price check (issue 14, parts 2 and 4).
+
+-- The page-history replay (scrapers/backfill/page_history.py) loads captures of first-party
+-- pricing pages as `page_history` and of OpenRouter's API as `page_history_aggregators`. They
+-- rank as the live sources whose pages they replay, not as historical datasets: an exact row
+-- here is kept by the backfill, which only adds kind 'dataset' for names not yet classified.
+INSERT INTO source_kinds
+SELECT * FROM (VALUES
+    ('page_history',             'first_party_page'),
+    ('page_history_aggregators', 'aggregator')
+) AS replay(source, kind)
+WHERE NOT EXISTS (SELECT 1 FROM source_kinds k WHERE k.source = replay.source);
+
+-- Tolerance of the cross-source check: a first-party and an aggregator price disagree when
+-- |first-party - aggregator| > 1% of the first-party price, compared as exact decimals. Both
+-- are stored exactly (DECIMAL(28, 12), per-token strings converted without rounding), so equal
+-- list prices compare equal; 1% leaves room for an aggregator that rounds an odd price to a few
+-- significant digits, while every real error class (a mode price taken as the list price:
+-- batch -50%, long context +100%, fast mode x6; a price from the neighbouring row; a 10x unit
+-- slip) is at least 20% away.
+CREATE TABLE price_check_tolerance (
+    relative_tolerance DECIMAL(9, 6) NOT NULL
+);
+INSERT INTO price_check_tolerance VALUES (0.01);
+
+-- Every first-party price in force now (prices_in_force, source kind first_party_page or
+-- first_party_api, already valid) next to each aggregator listing in force for the same model,
+-- component, tier and currency that disagrees with it beyond the tolerance. Aggregator
+-- listings are OpenRouter's own and the aggregators' listings of the developer selling the
+-- model (LiteLLM 'anthropic', 'gemini'), model itself (no dated snapshot or variant), region
+-- 'global': a cloud's regional price is not the developer's list price.
+--   agreeing_aggregators / listing_aggregators: of the aggregator SOURCES listing this price,
+--     how many have at least one listing within the tolerance;
+--   changed_tonight: the first-party price was opened by the latest nightly run (mode other
+--     than 'backfill') and replaced an earlier price of the same series (a new listing is not
+--     a change).
+CREATE VIEW price_disagreements AS
+WITH now_utc AS (
+    SELECT (current_timestamp AT TIME ZONE 'UTC')::TIMESTAMP AS at
+),
+latest_run AS (
+    SELECT run_id FROM runs WHERE mode <> 'backfill' ORDER BY started_at DESC LIMIT 1
+),
+first_party AS (
+    SELECT p.model_id, p.component, p.tier, p.currency, p.price, p.source, p.provider, p.sku,
+           p.region, p.valid_from, h.series_key, h.opened_by_run
+    FROM prices_in_force p
+    JOIN price_history h
+      ON h.source = p.source AND h.provider = p.provider AND h.sku = p.sku
+     AND h.component = p.component AND h.tier = p.tier AND h.region = p.region
+     AND h.currency = p.currency AND h.valid_to IS NULL
+    WHERE p.source_kind IN ('first_party_page', 'first_party_api')
+      AND p.valid_to IS NULL
+      AND p.valid_from <= (SELECT at FROM now_utc)
+),
+aggregator AS (
+    SELECT a.model_id, h.component, h.tier, h.currency, h.price, h.source, h.provider, h.sku,
+           h.valid_from
+    FROM price_history h
+    JOIN source_kind_of k ON k.source = h.source AND k.kind = 'aggregator'
+    JOIN model_aliases a ON a.provider = h.provider AND a.listing_id = h.sku
+    JOIN models m ON m.model_id = a.model_id
+    LEFT JOIN providers o ON o.provider = h.provider
+    WHERE h.leg = 'llm' AND h.valid_to IS NULL AND h.region = 'global' AND NOT a.variant
+      AND h.valid_from <= (SELECT at FROM now_utc)
+      AND (h.provider = 'openrouter' OR o.organization = m.developer)
+),
+pairs AS (
+    SELECT f.*, g.price AS aggregator_price, g.source AS aggregator_source,
+           g.provider AS aggregator_provider, g.sku AS aggregator_sku,
+           g.valid_from AS aggregator_valid_from,
+           CASE WHEN f.price = 0 THEN g.price <> 0
+                ELSE abs(f.price - g.price) > f.price * (SELECT relative_tolerance FROM price_check_tolerance)
+           END AS disagrees
+    FROM first_party f
+    JOIN aggregator g USING (model_id, component, tier, currency)
+),
+judged AS (
+    SELECT *,
+           count(DISTINCT aggregator_source) OVER k AS listing_aggregators,
+           count(DISTINCT aggregator_source) FILTER (WHERE NOT disagrees) OVER k
+               AS agreeing_aggregators
+    FROM pairs
+    WINDOW k AS (PARTITION BY model_id, component, tier, currency)
+)
+SELECT j.model_id, j.component, j.tier, j.currency,
+       j.price AS first_party_price, j.source AS first_party_source,
+       j.provider AS first_party_provider, j.sku AS first_party_sku,
+       j.valid_from AS first_party_valid_from,
+       j.aggregator_price, j.aggregator_source, j.aggregator_provider, j.aggregator_sku,
+       j.aggregator_valid_from,
+       round((j.aggregator_price - j.price) / nullif(j.price, 0), 6) AS relative_difference,
+       j.agreeing_aggregators, j.listing_aggregators,
+       coalesce(j.opened_by_run = (SELECT run_id FROM latest_run)
+                AND EXISTS (SELECT 1 FROM price_history e
+                            WHERE e.series_key = j.series_key AND e.valid_from < j.valid_from),
+                FALSE) AS changed_tonight
+FROM judged j
+WHERE j.disagrees;
