@@ -12,23 +12,27 @@ SELECT * FROM (VALUES
 WHERE NOT EXISTS (SELECT 1 FROM source_kinds k WHERE k.source = replay.source);
 
 -- Tolerance of the cross-source check: a first-party and an aggregator price disagree when
--- |first-party - aggregator| > 1% of the first-party price, compared as exact decimals. Both
--- are stored exactly (DECIMAL(28, 12), per-token strings converted without rounding), so equal
--- list prices compare equal; 1% leaves room for an aggregator that rounds an odd price to a few
--- significant digits, while every real error class (a mode price taken as the list price:
--- batch -50%, long context +100%, fast mode x6; a price from the neighbouring row; a 10x unit
--- slip) is at least 20% away.
+-- |first-party - aggregator| is more than 1% of the first-party price AND more than half a cent
+-- per million tokens, compared as exact decimals (DECIMAL(28, 12) on both sides, per-token
+-- strings converted without rounding). Why 1%: equal list prices compare equal, and every real
+-- error class (a mode price taken as the list price: batch -50%, long context +100%, fast mode
+-- x6; the neighbouring row's price; a 10x unit slip) is at least 20% away. Why half a cent:
+-- OpenRouter publishes per-token strings with 8 decimals, i.e. rounded to the cent per million
+-- tokens (openai/gpt-5.1-codex-mini cache read "0.00000003" = $0.03 / M for OpenAI's $0.025;
+-- gpt-5.1-codex "0.00000013" for $0.125), which is 20% on a price that small and no error.
 CREATE TABLE price_check_tolerance (
-    relative_tolerance DECIMAL(9, 6) NOT NULL
+    relative_tolerance  DECIMAL(9, 6) NOT NULL,   -- share of the first-party price
+    absolute_tolerance  DECIMAL(28, 12) NOT NULL  -- in the canonical unit (per 1M tokens)
 );
-INSERT INTO price_check_tolerance VALUES (0.01);
+INSERT INTO price_check_tolerance VALUES (0.01, 0.005);
 
 -- Every first-party price in force now (prices_in_force, source kind first_party_page or
 -- first_party_api, already valid) next to each aggregator listing in force for the same model,
 -- component, tier and currency that disagrees with it beyond the tolerance. Aggregator
--- listings are OpenRouter's own and the aggregators' listings of the developer selling the
--- model (LiteLLM 'anthropic', 'gemini'), model itself (no dated snapshot or variant), region
--- 'global': a cloud's regional price is not the developer's list price.
+-- listings are OpenRouter's own (not LiteLLM's second-hand copy of them) and the aggregators'
+-- listings of the developer selling the model (LiteLLM 'anthropic', 'gemini'), of the model
+-- itself (no dated snapshot or variant), region 'global': a cloud's regional price is not the
+-- developer's list price.
 --   agreeing_aggregators / listing_aggregators: of the aggregator SOURCES listing this price,
 --     how many have at least one listing within the tolerance;
 --   changed_tonight: the first-party price was opened by the latest nightly run (mode other
@@ -36,7 +40,7 @@ INSERT INTO price_check_tolerance VALUES (0.01);
 --     a change).
 CREATE VIEW price_disagreements AS
 WITH now_utc AS (
-    SELECT (current_timestamp AT TIME ZONE 'UTC')::TIMESTAMP AS at
+    SELECT (current_timestamp AT TIME ZONE 'UTC')::TIMESTAMP AS ts
 ),
 latest_run AS (
     SELECT run_id FROM runs WHERE mode <> 'backfill' ORDER BY started_at DESC LIMIT 1
@@ -51,7 +55,7 @@ first_party AS (
      AND h.currency = p.currency AND h.valid_to IS NULL
     WHERE p.source_kind IN ('first_party_page', 'first_party_api')
       AND p.valid_to IS NULL
-      AND p.valid_from <= (SELECT at FROM now_utc)
+      AND p.valid_from <= (SELECT ts FROM now_utc)
 ),
 aggregator AS (
     SELECT a.model_id, h.component, h.tier, h.currency, h.price, h.source, h.provider, h.sku,
@@ -62,18 +66,18 @@ aggregator AS (
     JOIN models m ON m.model_id = a.model_id
     LEFT JOIN providers o ON o.provider = h.provider
     WHERE h.leg = 'llm' AND h.valid_to IS NULL AND h.region = 'global' AND NOT a.variant
-      AND h.valid_from <= (SELECT at FROM now_utc)
-      AND (h.provider = 'openrouter' OR o.organization = m.developer)
+      AND h.valid_from <= (SELECT ts FROM now_utc)
+      AND (o.organization = m.developer OR (h.provider = 'openrouter' AND h.source <> 'litellm'))
 ),
 pairs AS (
     SELECT f.*, g.price AS aggregator_price, g.source AS aggregator_source,
            g.provider AS aggregator_provider, g.sku AS aggregator_sku,
            g.valid_from AS aggregator_valid_from,
-           CASE WHEN f.price = 0 THEN g.price <> 0
-                ELSE abs(f.price - g.price) > f.price * (SELECT relative_tolerance FROM price_check_tolerance)
-           END AS disagrees
+           abs(f.price - g.price) > greatest(f.price * t.relative_tolerance, t.absolute_tolerance)
+               AS disagrees
     FROM first_party f
     JOIN aggregator g USING (model_id, component, tier, currency)
+    CROSS JOIN price_check_tolerance t
 ),
 judged AS (
     SELECT *,
