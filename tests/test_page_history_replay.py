@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,7 @@ def replayed(shared_data) -> dict[str, ph.Replayed]:
     sources = all_sources()
     captures = ph.manifest_captures(shared_data)
     return {
-        c.file: ph.replay_capture(c, (shared_data / c.path).read_bytes(), sources)
-        for c in captures
+        c.file: ph.replay_capture(c, (shared_data / c.path).read_bytes(), sources) for c in captures
     }
 
 
@@ -181,7 +181,7 @@ def _pairs(replayed: dict[str, ph.Replayed], source: str) -> list[tuple[ph.Repla
         (r for r in replayed.values() if r.stored and r.source == source),
         key=lambda r: r.capture.captured_at,
     )
-    return list(zip(stored, stored[1:], strict=False))
+    return list(pairwise(stored))
 
 
 def _changes(a: ph.Replayed, b: ph.Replayed) -> dict[tuple, tuple[Decimal, Decimal]]:
@@ -240,9 +240,7 @@ def _published(pricing: dict, component: str, tier: str) -> Decimal:
     field = next(f for f, ct in PER_TOKEN_FIELDS.items() if ct == (component, base))
     if above:
         threshold = int(above[0].removeprefix("prompt>").removesuffix("k")) * 1000
-        pricing = next(
-            o for o in pricing["overrides"] if o.get("min_prompt_tokens") == threshold
-        )
+        pricing = next(o for o in pricing["overrides"] if o.get("min_prompt_tokens") == threshold)
     return (Decimal(pricing[field]) * 10**6).quantize(Decimal("1e-12"))
 
 
