@@ -93,7 +93,9 @@ SELECT j.model_id, j.component, j.tier, j.currency,
        j.valid_from AS first_party_valid_from,
        j.aggregator_price, j.aggregator_source, j.aggregator_provider, j.aggregator_sku,
        j.aggregator_valid_from,
-       round((j.aggregator_price - j.price) / nullif(j.price, 0), 6) AS relative_difference,
+       -- a ratio for people (DuckDB divides decimals as doubles); the test above is exact
+       CAST((j.aggregator_price - j.price) / nullif(j.price, 0) AS DECIMAL(18, 6))
+           AS relative_difference,
        j.agreeing_aggregators, j.listing_aggregators,
        coalesce(j.opened_by_run = (SELECT run_id FROM latest_run)
                 AND EXISTS (SELECT 1 FROM price_history e
