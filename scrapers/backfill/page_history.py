@@ -72,8 +72,9 @@ AGGREGATORS = "page_history_aggregators"
 # Live sources that are aggregators (their kind in source_kinds, migration 005).
 AGGREGATOR_SOURCES = frozenset({"openrouter", "litellm"})
 
-# Pages that moved: the capture's normalized URL → the live URL that serves the page now.
-# One line per moved page; a live source whose ``urls`` already hold the URL needs none.
+# Pages that moved: the capture's normalized URL → the live URL its source reads now. One line
+# per moved page; none is needed once the source's ``urls`` hold the capture's URL (a direct
+# match wins: the OpenAI line serves only while openai_pricing still reads platform.openai.com).
 MOVED_PAGES: dict[str, str] = {
     "docs.claude.com/en/docs/about-claude/pricing": (
         "https://platform.claude.com/docs/en/about-claude/pricing.md"

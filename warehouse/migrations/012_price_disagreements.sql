@@ -47,7 +47,8 @@ latest_run AS (
 ),
 first_party AS (
     SELECT p.model_id, p.component, p.tier, p.currency, p.price, p.source, p.provider, p.sku,
-           p.region, p.valid_from, h.series_key, h.opened_by_run
+           p.region, p.valid_from, h.series_key, h.opened_by_run,
+           h.valid_from AS listing_valid_from
     FROM prices_in_force p
     JOIN price_history h
       ON h.source = p.source AND h.provider = p.provider AND h.sku = p.sku
@@ -99,7 +100,8 @@ SELECT j.model_id, j.component, j.tier, j.currency,
        j.agreeing_aggregators, j.listing_aggregators,
        coalesce(j.opened_by_run = (SELECT run_id FROM latest_run)
                 AND EXISTS (SELECT 1 FROM price_history e
-                            WHERE e.series_key = j.series_key AND e.valid_from < j.valid_from),
+                            WHERE e.series_key = j.series_key
+                              AND e.valid_from < j.listing_valid_from),
                 FALSE) AS changed_tonight
 FROM judged j
 WHERE j.disagrees;
