@@ -307,7 +307,10 @@ def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(ful
         ("page_history_aggregators", "ok"),
     ]
     assert runs[1][3] == 0  # every OpenRouter capture parsed completely
-    assert kinds == {"page_history": "first_party_page", "page_history_aggregators": "aggregator"}
+    assert kinds == {
+        "page_history": "first_party_page_history",
+        "page_history_aggregators": "aggregator_history",
+    }
     assert no_parser == 23  # 15 models-overview, Kimi tools, Lambda, RunPod, MiniMax, Z.ai
     assert [(p, str(v)) for p, v in opus] == [(Decimal(5), "2025-11-24 21:08:35")]
     assert [(p, str(v)) for p, v in sol] == [

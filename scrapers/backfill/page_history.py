@@ -38,9 +38,12 @@ or ``page_history_aggregators`` (OpenRouter), never as ``anthropic_pricing`` or
 loader's layout-drift yardstick (rows of the last good run) would become the sum of 20
 captures and fail the next nightly run of that source, and (b) history only moves forward, so
 after ``deflator run`` the captures older than the nightly recording would be dropped without a
-word. ``prices_in_force`` ranks by source kind first: migration 012 pins ``page_history`` to
-``first_party_page`` and ``page_history_aggregators`` to ``aggregator``, the same rank as the
-live sources whose pages they replay (as a ``dataset`` they would lose to every aggregator).
+word. ``prices_in_force`` ranks by source kind first: migration 012 gives ``page_history`` kind
+``first_party_page_history`` (rank 2: below the live first-party page, above aggregators) and
+``page_history_aggregators`` kind ``aggregator_history`` (rank 4: below the live aggregators).
+Equal rank would let the cheaper of an old capture and tonight's page win (prices_in_force's
+tie-break), hiding a real price rise; as a plain ``dataset`` a first-party page would lose to
+every aggregator.
 """
 
 from __future__ import annotations

@@ -1,13 +1,26 @@
 -- Page-history replay source kinds and the cross-source price check (issue 14, parts 2 and 4).
 
 -- The page-history replay (scrapers/backfill/page_history.py) loads captures of first-party
--- pricing pages as `page_history` and of OpenRouter's API as `page_history_aggregators`. They
--- rank as the live sources whose pages they replay, not as historical datasets: an exact row
--- here is kept by the backfill, which only adds kind 'dataset' for names not yet classified.
+-- pricing pages as `page_history` and of OpenRouter's API as `page_history_aggregators`. Each
+-- ranks right below the live sources whose pages it replays: a replayed capture is the same
+-- publisher's word, but older. Ranking it equal would let prices_in_force pick the cheaper of
+-- the replay's last capture and tonight's page (its tie-break), so a real price rise on the
+-- live page would stay hidden behind the replay's old price. Rank 2 is first_party_api's
+-- (there is no such source yet); rank 4 is dataset's. Exact rows here are kept by the backfill,
+-- which only adds kind 'dataset' for names not yet classified.
+INSERT INTO source_kind_ranks
+SELECT * FROM (VALUES
+    ('first_party_page_history', 2,
+     'a dated capture of a first-party pricing page, replayed: below the live page'),
+    ('aggregator_history', 4,
+     'a dated capture of an aggregator listing, replayed: below the live aggregators')
+) AS kinds(kind, rank, description)
+WHERE NOT EXISTS (SELECT 1 FROM source_kind_ranks r WHERE r.kind = kinds.kind);
+
 INSERT INTO source_kinds
 SELECT * FROM (VALUES
-    ('page_history',             'first_party_page'),
-    ('page_history_aggregators', 'aggregator')
+    ('page_history',             'first_party_page_history'),
+    ('page_history_aggregators', 'aggregator_history')
 ) AS replay(source, kind)
 WHERE NOT EXISTS (SELECT 1 FROM source_kinds k WHERE k.source = replay.source);
 
@@ -26,9 +39,10 @@ CREATE TABLE price_check_tolerance (
 );
 INSERT INTO price_check_tolerance VALUES (0.01, 0.005);
 
--- Every first-party price in force now (prices_in_force, source kind first_party_page or
--- first_party_api, already valid) next to each aggregator listing in force for the same model,
--- component, tier and currency that disagrees with it beyond the tolerance. Aggregator
+-- Every first-party price in force now (prices_in_force, source kind first_party_page,
+-- first_party_api or first_party_page_history, already valid) next to each aggregator listing
+-- in force (kind aggregator or aggregator_history) for the same model, component, tier and
+-- currency that disagrees with it beyond the tolerance. Aggregator
 -- listings are OpenRouter's own (not LiteLLM's second-hand copy of them) and the aggregators'
 -- listings of the developer selling the model (LiteLLM 'anthropic', 'gemini'), of the model
 -- itself (no dated snapshot or variant), region 'global': a cloud's regional price is not the
@@ -54,7 +68,7 @@ first_party AS (
       ON h.source = p.source AND h.provider = p.provider AND h.sku = p.sku
      AND h.component = p.component AND h.tier = p.tier AND h.region = p.region
      AND h.currency = p.currency AND h.valid_to IS NULL
-    WHERE p.source_kind IN ('first_party_page', 'first_party_api')
+    WHERE p.source_kind IN ('first_party_page', 'first_party_api', 'first_party_page_history')
       AND p.valid_to IS NULL
       AND p.valid_from <= (SELECT ts FROM now_utc)
 ),
@@ -62,7 +76,8 @@ aggregator AS (
     SELECT a.model_id, h.component, h.tier, h.currency, h.price, h.source, h.provider, h.sku,
            h.valid_from
     FROM price_history h
-    JOIN source_kind_of k ON k.source = h.source AND k.kind = 'aggregator'
+    JOIN source_kind_of k
+      ON k.source = h.source AND k.kind IN ('aggregator', 'aggregator_history')
     JOIN model_aliases a ON a.provider = h.provider AND a.listing_id = h.sku
     JOIN models m ON m.model_id = a.model_id
     LEFT JOIN providers o ON o.provider = h.provider
