@@ -106,8 +106,8 @@ def test_status_lists_disagreements_and_exits_zero_without_an_alarm(full_warehou
     assert "command-r" in out and "0 alarm(s)" in err
 
 
-def _planted_night(db, shared_data) -> None:
-    """Load tonight's Anthropic page with Opus 4.5's input at its batch price, $2.50."""
+def _planted_night(db, shared_data, price: Decimal) -> None:
+    """Load tonight's Anthropic page with Opus 4.5's standard input at ``price``."""
     source = all_sources()["anthropic_pricing"]
     recording = source.recordings[0]
     now = datetime.now(UTC)
@@ -122,7 +122,7 @@ def _planted_night(db, shared_data) -> None:
     )
     result = source.parse(page)
     planted = [
-        o.model_copy(update={"price": Decimal("2.5")})
+        o.model_copy(update={"price": price})
         if (o.sku, o.component.value, o.tier) == ("claude-opus-4-5", "input", "standard")
         else o
         for o in result.observations
@@ -144,17 +144,26 @@ def _planted_night(db, shared_data) -> None:
         con.close()
 
 
+# The issue's error classes: the batch price taken as the list price, and the fast-mode table
+# ($30 input, no model column) given to a model's standard tier.
+@pytest.mark.parametrize("price", [Decimal("2.5"), Decimal(30)], ids=["batch", "fast-mode"])
 def test_a_wrong_first_party_price_tonight_makes_status_fail_naming_it(
-    full_warehouse, shared_data, tmp_path, capsys
+    full_warehouse, shared_data, tmp_path, capsys, price
 ):
     db = tmp_path / "deflator.duckdb"
     shutil.copy(full_warehouse, db)
-    _planted_night(db, shared_data)
+    _planted_night(db, shared_data, price)
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = [r for r in disagreements(con) if r.changed_tonight]
+        in_force = con.execute(
+            "SELECT price, source FROM prices_in_force WHERE model_id = 'claude-opus-4.5' "
+            "AND component = 'input' AND tier = 'standard' AND valid_to IS NULL"
+        ).fetchall()
     finally:
         con.close()
+    # Tonight's page wins over the replayed capture ($5, rank 2) whether lower or higher.
+    assert in_force == [(price, "anthropic_pricing")]
     assert {(r.model_id, r.component, r.tier) for r in rows} == {
         ("claude-opus-4.5", "input", "standard")
     }
@@ -163,7 +172,7 @@ def test_a_wrong_first_party_price_tonight_makes_status_fail_naming_it(
         ("openrouter", "anthropic/claude-opus-4.5", Decimal(5)),
         ("page_history_aggregators", "anthropic/claude-opus-4.5", Decimal(5)),
     }
-    assert all(r.first_party_price == Decimal("2.5") and r.is_alarm for r in rows)
+    assert all(r.first_party_price == price and r.is_alarm for r in rows)
     capsys.readouterr()
     code = main(["--db", str(db), "status", "--format", "json"])
     out, err = capsys.readouterr()
@@ -171,4 +180,4 @@ def test_a_wrong_first_party_price_tonight_makes_status_fail_naming_it(
     assert out.lstrip().startswith("[")  # json stays machine-readable: the alarm is on stderr
     assert "1 alarm(s)" in err
     assert "PRICE ALARM: claude-opus-4.5 input standard: anthropic_pricing (anthropic " in err
-    assert "changed tonight to 2.5 USD" in err
+    assert f"changed tonight to {price} USD" in err
