@@ -177,11 +177,15 @@ def _prices(r: ph.Replayed) -> dict[tuple, Decimal]:
 
 
 def _pairs(replayed: dict[str, ph.Replayed], source: str) -> list[tuple[ph.Replayed, ...]]:
-    stored = sorted(
-        (r for r in replayed.values() if r.stored and r.source == source),
-        key=lambda r: r.capture.captured_at,
-    )
-    return list(pairwise(stored))
+    """Consecutive stored captures of each page the source reads (MiniMax: USD and CNY)."""
+    pages: dict[str | None, list[ph.Replayed]] = {}
+    for r in replayed.values():
+        if r.stored and r.source == source:
+            pages.setdefault(r.live_url, []).append(r)
+    pairs: list[tuple[ph.Replayed, ...]] = []
+    for captures in pages.values():
+        pairs.extend(pairwise(sorted(captures, key=lambda r: r.capture.captured_at)))
+    return pairs
 
 
 def _changes(a: ph.Replayed, b: ph.Replayed) -> dict[tuple, tuple[Decimal, Decimal]]:
@@ -195,24 +199,45 @@ def _changes(a: ph.Replayed, b: ph.Replayed) -> dict[tuple, tuple[Decimal, Decim
 FIRST_PARTY_CHANGES: dict[tuple[str, str], dict[tuple[str, str, str], tuple[str, str]]] = {}
 
 
-def test_consecutive_anthropic_pricing_captures_agree(replayed):
-    pairs = _pairs(replayed, "anthropic_pricing")
-    assert [(a.capture.file, b.capture.file) for a, b in pairs] == [
-        ("costiash_pricing_2025-11-05.md", "costiash_pricing_2025-11-18.md"),
-        ("costiash_pricing_2025-11-18.md", "costiash_pricing_2025-11-24.md"),
-    ]
-    for a, b in pairs:
+FIRST_PARTY_PAGES = [
+    "anthropic_pricing",
+    "minimax_pricing",
+    "openai_pricing",
+    "zai_bigmodel_pricing",
+]
+
+
+@pytest.mark.parametrize("source", FIRST_PARTY_PAGES)
+def test_consecutive_first_party_captures_agree_except_listed_changes(replayed, source):
+    """Pairs come from the stored captures (STORED above); each must agree on every price both
+    list, except the changes listed in FIRST_PARTY_CHANGES."""
+    for a, b in _pairs(replayed, source):
         found = {
             (k[0], k[1], k[2]): (str(old.normalize()), str(new.normalize()))
             for k, (old, new) in _changes(a, b).items()
         }
         assert found == FIRST_PARTY_CHANGES.get((a.capture.file, b.capture.file), {})
-    # What 2025-11-24 added: Claude Opus 4.5 at $5 / $25 (the page's new first row).
-    first, second = pairs[1]
-    added = {(k[0], k[1], k[2]): p for k, p in _prices(second).items() if k not in _prices(first)}
-    assert {sku for sku, _, _ in added} == {"claude-opus-4-5"}
-    assert added[("claude-opus-4-5", "input", "standard")] == Decimal(5)
-    assert added[("claude-opus-4-5", "output", "standard")] == Decimal(25)
+
+
+def test_stored_anthropic_captures_hold_the_real_prices(replayed):
+    """Read in every capture: Sonnet 4.5 $3 / $15 and Haiku 4.5 $1 input throughout; Opus 4.5
+    at $5 / $25 from the 2025-11-24 page (its release) on, absent before."""
+    stored = sorted(
+        (r for r in replayed.values() if r.stored and r.source == "anthropic_pricing"),
+        key=lambda r: r.capture.captured_at,
+    )
+    assert len(stored) == len([f for f in STORED if "_pricing_" in f])
+    for r in stored:
+        p = {(k[0], k[1], k[2]): v for k, v in _prices(r).items()}
+        assert p[("claude-sonnet-4-5", "input", "standard")] == Decimal(3), r.capture.file
+        assert p[("claude-sonnet-4-5", "output", "standard")] == Decimal(15), r.capture.file
+        assert p[("claude-haiku-4-5", "input", "standard")] == Decimal(1), r.capture.file
+        opus = (
+            p.get(("claude-opus-4-5", "input", "standard")),
+            p.get(("claude-opus-4-5", "output", "standard")),
+        )
+        released = r.capture.captured_at.date().isoformat() >= "2025-11-24"
+        assert opus == ((Decimal(5), Decimal(25)) if released else (None, None)), r.capture.file
 
 
 PER_TOKEN_FIELDS = {
