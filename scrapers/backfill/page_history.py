@@ -375,7 +375,7 @@ def _dataset(name: str, kind: str, captures: list[Capture], with_manifest: bool)
     source = Source(
         name=name,
         leg=Leg.LLM,
-        description=f"pages-history/ captures of {kind} pages replayed through today's parsers",
+        description=f"pages-history/ captures of {kind} replayed through today's parsers",
         urls=(),
         recordings=recordings(captures, with_manifest=with_manifest),
         parser_version=PARSER_VERSION,
@@ -390,7 +390,7 @@ def _dataset(name: str, kind: str, captures: list[Capture], with_manifest: bool)
         ),
         license="page texts are the providers'; mirrors MIT or unlicensed (see PROVENANCE.md)",
         about=(
-            f"Every capture of a {kind} page in {FOLDER}/MANIFEST.csv, parsed by today's parser "
+            f"Every capture of {kind} in {FOLDER}/MANIFEST.csv, parsed by today's parser "
             "of the live source that reads that page, observed at the capture's fetch time "
             "(the file's own fetched_at, else captured_at). A capture that does not parse "
             "completely, finds no price or has no parser is reported in parse_problems and "
@@ -409,8 +409,8 @@ def build_datasets(shared_data: Path) -> tuple[Dataset, Dataset]:
         if found is not None:
             by_dataset[dataset_of(found[0].name)].append(capture)
     return (
-        _dataset(FIRST_PARTY, "first-party pricing", by_dataset[FIRST_PARTY], True),
-        _dataset(AGGREGATORS, "aggregator", by_dataset[AGGREGATORS], False),
+        _dataset(FIRST_PARTY, "a first-party pricing page", by_dataset[FIRST_PARTY], True),
+        _dataset(AGGREGATORS, "an aggregator's listing", by_dataset[AGGREGATORS], False),
     )
 
 
