@@ -6,6 +6,7 @@ really changed, and that the replayed history reaches the warehouse."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -343,3 +344,29 @@ def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(ful
         (Decimal("2.5"), "2026-08-20 03:41:36.639109"),
         (Decimal(2), "2026-08-22 15:51:48.089407"),
     ]
+
+
+# --- the mapping and the unwrapping -----------------------------------------------------------
+
+
+def test_a_source_added_later_is_picked_up_by_its_url(shared_data):
+    """A source whose urls hold a page's URL reads its captures, with no line here (the
+    bigmodel.cn capture has no parser until such a source exists)."""
+    capture = next(c for c in ph.manifest_captures(shared_data) if c.provider == "zai")
+    live = all_sources()["zai_pricing"]
+    assert ph.live_source_for(capture, {"zai_pricing": live}) is None
+    added = replace(live, name="zai_bigmodel_pricing", urls=("https://www.bigmodel.cn/pricing/",))
+    found = ph.live_source_for(capture, {"zai_bigmodel_pricing": added})
+    assert found == (added, "https://www.bigmodel.cn/pricing/")
+    assert ph.normalize_url("https://ai.google.dev/gemini-api/docs/pricing.md.txt") == (
+        ph.normalize_url("https://ai.google.dev/gemini-api/docs/pricing?hl=ar")
+    )
+
+
+def test_the_openrouter_wrapper_gives_its_body_byte_for_byte(shared_data):
+    capture = next(c for c in ph.manifest_captures(shared_data) if c.provider == "openrouter")
+    recorded = (shared_data / capture.path).read_bytes()
+    body, _ = ph.page_as_served(capture, recorded)
+    assert body in recorded and body.startswith(b"{") and body.endswith(b"}")
+    assert json.loads(body) == json.loads(recorded)["body"]
+    assert len(json.loads(body)["data"]) == 343  # PROVENANCE: 343 models
