@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -299,7 +300,14 @@ def test_consecutive_openrouter_captures_differ_exactly_where_its_published_pric
 
 
 @pytest.mark.flow
-def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(full_warehouse):
+def _fetch_time(shared_data: Path, file: str) -> datetime:
+    capture = next(c for c in ph.manifest_captures(shared_data) if c.file == file)
+    return ph.page_as_served(capture, (shared_data / capture.path).read_bytes())[1]
+
+
+def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(
+    full_warehouse, shared_data
+):
     import duckdb
 
     con = duckdb.connect(str(full_warehouse), read_only=True)
@@ -308,10 +316,10 @@ def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(ful
             "SELECT source, status, rows_parsed, problems FROM run_sources "
             "WHERE source LIKE 'page\\_history%' ESCAPE '\\' ORDER BY source"
         ).fetchall()
-        opus = con.execute(
-            "SELECT price, valid_from FROM price_history WHERE source = 'page_history' "
-            "AND provider = 'anthropic' AND sku = 'claude-opus-4-5' AND component = 'input' "
-            "AND tier = 'standard'"
+        sonnet = con.execute(
+            "SELECT price, valid_from, last_observed_at FROM price_history "
+            "WHERE source = 'page_history' AND provider = 'anthropic' "
+            "AND sku = 'claude-sonnet-4-5' AND component = 'input' AND tier = 'standard'"
         ).fetchall()
         sol = con.execute(
             "SELECT price, valid_from FROM price_history WHERE source = "
@@ -338,7 +346,15 @@ def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(ful
         "page_history_aggregators": "aggregator_history",
     }
     assert no_parser == 23  # 15 models-overview, Kimi tools, Lambda, RunPod, MiniMax, Z.ai
-    assert [(p, str(v)) for p, v in opus] == [(Decimal(5), "2025-11-24 21:08:35")]
+    # Claude Sonnet 4.5 at $3 from the first stored Anthropic capture, seen until the last
+    # (each dated by the file's own fetch time where it states one).
+    anthropic = sorted(
+        (f for f in STORED if "_pricing_" in f), key=lambda f: _fetch_time(shared_data, f)
+    )
+    first, last = (
+        _fetch_time(shared_data, f).replace(tzinfo=None) for f in (anthropic[0], anthropic[-1])
+    )
+    assert sonnet == [(Decimal(3), first, last)]
     assert [(p, str(v)) for p, v in sol] == [
         (Decimal(5), "2026-07-17 18:48:20.011450"),  # the wrapper's fetched_at, not the commit
         (Decimal("2.5"), "2026-08-20 03:41:36.639109"),
