@@ -74,7 +74,7 @@ def _find(rows, model, component, aggregator_source, aggregator_sku=None):
     return found[0]
 
 
-def test_the_recorded_data_has_these_disagreements(recorded):
+def test_the_recorded_data_has_these_disagreements(recorded, full_warehouse):
     # Cohere's page lists Command R at $0.50 / $1.50; LiteLLM has $0.15 / $0.60 (the 08-2024
     # price): no aggregator agrees with the first-party page.
     command_r = _find(recorded, "command-r", "input", "litellm")
@@ -91,9 +91,19 @@ def test_the_recorded_data_has_these_disagreements(recorded):
     assert (glm.first_party_price, glm.aggregator_price) == (Decimal("1.4"), Decimal("0.476"))
     replayed = _find(recorded, "glm-5.2", "input", "page_history_aggregators")
     assert replayed.aggregator_price == Decimal("0.966")
-    # Where the developer is the seller everywhere, first-party and aggregators agree.
-    assert not [r for r in recorded if r.first_party_provider in {"anthropic", "openai"}]
-    assert {r.first_party_source for r in recorded} == {"cohere_pricing", "zai_pricing"}
+    # Claude's list prices agree across the page, OpenRouter and LiteLLM.
+    claude = {"claude-opus-4.5", "claude-sonnet-4.5", "claude-haiku-4.5", "claude-opus-4.1"}
+    assert not [r for r in recorded if r.model_id in claude]
+    con = duckdb.connect(str(full_warehouse), read_only=True)
+    try:  # ... and the check had something to compare: first-party prices in force for each
+        checked = con.execute(
+            "SELECT count(DISTINCT model_id) FROM prices_in_force WHERE valid_to IS NULL "
+            "AND source_kind LIKE 'first_party%' AND model_id IN ?",
+            [sorted(claude)],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert checked == len(claude)
     assert not [r for r in recorded if r.changed_tonight]  # a first load changes nothing
 
 
