@@ -38,7 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "last attempt was ok, unchanged (HTTP 304) or skipped for lack of a recording "
         "(offline runs), within --max-age hours. Exit status: 0 when every nightly source "
         "is healthy, 1 otherwise (or when there is no warehouse), so a scheduler can alert. "
-        "Datasets are shown but never change the exit status: backfills run on demand. "
+        "Datasets are shown but never change the exit status: backfills run on demand."
+    )
+    parser.epilog = (
         "Then the cross-source check (view price_disagreements): every first-party price in "
         "force that differs by more than 1% from an aggregator's (OpenRouter, LiteLLM) price "
         "for the same model, component and tier; a first-party price that changed in the "
