@@ -42,7 +42,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.epilog = (
         "Then the cross-source check (view price_disagreements): every first-party price in "
-        "force that differs by more than 1% from an aggregator's (OpenRouter, LiteLLM) price "
+        "force that differs by more than 1% (and half a cent per 1M tokens) from an "
+        "aggregator's (OpenRouter, LiteLLM) price "
         "for the same model, component and tier; a first-party price that changed in the "
         "latest nightly run and disagrees with every aggregator listing it is a PRICE ALARM "
         "and also makes the exit status 1."
@@ -136,7 +137,7 @@ def _print_disagreements(output_format: str, found, price_alarms: list[str]) -> 
     from warehouse.disagreements import TABLE_COLUMNS, table_rows
 
     if found and output_format == "table":
-        print("\nprice disagreements (first-party price in force vs aggregators, > 1%):")
+        print("\nprice disagreements (first-party price in force vs aggregators beyond tolerance):")
         print(RENDERERS["table"](TABLE_COLUMNS, table_rows(found)).rstrip("\n"))
     print(f"{len(found)} price disagreement(s), {len(price_alarms)} alarm(s)", file=sys.stderr)
     for line in price_alarms:
