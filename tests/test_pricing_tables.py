@@ -356,7 +356,9 @@ def test_worked_examples_without_a_unit_are_not_prices(shared_data: Path) -> Non
     )
     example = _read(tables[2])
     assert example.prices == [] and example.problems == []
-    assert example.skipped["no unit stated (not a price list)"] == 2
+    # Its "**Total** | **$0.0057**" row makes it a bill, not a price list: not read at all
+    # (else "Cost" would be a column no header explains).
+    assert example.skipped == {"worked example (a calculation), not a price list": 1}
 
 
 def test_dated_prices() -> None:
@@ -367,8 +369,11 @@ def test_dated_prices() -> None:
     <td>$0.75 through December 31, 2026.<br>$1.50 starting January 1, 2027.</td></tr></table>"""
     (table,) = html_tables(html)
     before = _read(table, as_of=date(2026, 9, 1))
-    assert [(c.price.amount, c.effective_date) for c in before.prices] == [(Decimal("0.75"), None)]
-    assert before.skipped["scheduled price not yet in force"] == 1
+    # The current price, and the scheduled one with its date (never in force before it).
+    assert [(c.price.amount, c.effective_date) for c in before.prices] == [
+        (Decimal("0.75"), None),
+        (Decimal("1.5"), date(2027, 1, 1)),
+    ]
     after = _read(table, as_of=date(2027, 1, 5))
     assert [(c.price.amount, c.effective_date) for c in after.prices] == [
         (Decimal("1.5"), date(2027, 1, 1))
@@ -376,6 +381,16 @@ def test_dated_prices() -> None:
 
 
 # --- bad input: reported with page, text and reason; nothing stored as zero ------------------
+
+
+def _new_problems(shared_data: Path, bad):
+    """Problems of an altered recording that the recording itself does not have (the 2026-01
+    long-context table names no model: its four prices are problems on the recording too)."""
+    known = {
+        (p.text, p.reason, p.where)
+        for p in ANTHROPIC.parse(recorded(shared_data, ANTHROPIC)).problems
+    }
+    return [p for p in bad.problems if (p.text, p.reason, p.where) not in known]
 
 
 def _altered(shared_data: Path, old: str, new: str):
@@ -398,7 +413,7 @@ def test_unknown_unit_is_a_problem_with_page_text_and_reason(shared_data: Path) 
             shared_data, "| Claude Opus 4.5 | $5 / MTok |", "| Claude Opus 4.5 | $5 / fortnight |"
         )
     )
-    (problem,) = bad.problems
+    (problem,) = _new_problems(shared_data, bad)
     assert problem.url == ANTHROPIC.recordings[0].url
     assert problem.text == "$5 / fortnight"
     assert problem.reason == "unknown unit 'fortnight'"
@@ -416,7 +431,7 @@ def test_unreadable_price_cell_is_a_problem(shared_data: Path) -> None:
             shared_data, "| $25 / MTok |\n| Claude Opus 4.1", "| ask us / MTok |\n| Claude Opus 4.1"
         )
     )
-    (problem,) = bad.problems
+    (problem,) = _new_problems(shared_data, bad)
     assert (problem.text, problem.reason) == ("ask us / MTok", "no amount in a price cell")
     assert ("claude-opus-4-5", "output", "standard") not in prices(bad)
     assert all(obs.price > 0 for obs in bad.observations)

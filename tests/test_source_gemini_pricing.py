@@ -143,7 +143,7 @@ def test_what_is_skipped_and_why(result: ParseResult) -> None:
         "unit not tracked: per image": 6,
         "no price stated": 2,
         "table without prices": 8,
-        "amount under no component": 1,
+        "unit not tracked: per prompts": 1,
     }
     assert all(obs.price > 0 for obs in result.observations)
 
@@ -180,28 +180,35 @@ def test_the_live_html_layout_reads_the_same_way(shared_data: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fetched", "input_price", "skipped_reason"),
+    ("fetched", "dated_inputs"),
     [
         # "$0.75 through December 31, 2026. / $1.50 starting January 1, 2027."
-        (datetime(2026, 9, 1, tzinfo=UTC), Decimal("0.75"), "scheduled price not yet in force"),
-        (datetime(2027, 1, 2, tzinfo=UTC), Decimal("1.5"), "expired price"),
+        # Read before the change: the current price, and the scheduled one with its date.
+        (
+            datetime(2026, 9, 1, tzinfo=UTC),
+            {None: Decimal("0.75"), datetime(2027, 1, 1).date(): Decimal("1.5")},
+        ),
+        # Read after it: the expired price is gone, the new one carries its date.
+        (datetime(2027, 1, 2, tzinfo=UTC), {datetime(2027, 1, 1).date(): Decimal("1.5")}),
     ],
 )
 def test_dated_prices_follow_the_page_date(
-    shared_data: Path, fetched: datetime, input_price: Decimal, skipped_reason: str
+    shared_data: Path, fetched: datetime, dated_inputs: dict
 ) -> None:
     # pages/gemini/nougentracker_gemini_standard_catalog.html (34 model sections, HTML).
     body = (shared_data / "pages/gemini/nougentracker_gemini_standard_catalog.html").read_bytes()
     result = SOURCE.parse(page(SOURCE, URL, body, fetched, "text/html"))
     assert result.problems == []
-    found = prices(result)
-    assert found[("gemini-3.8-flash", "input", "standard")] == input_price
-    assert result.skipped[skipped_reason] > 0
-    later = next(
-        o
+    inputs = {
+        o.effective_date: o.price
         for o in result.observations
-        if o.sku == "gemini-3.8-flash" and o.component.value == "input"
-    )
-    expected_effective = datetime(2027, 1, 1).date() if fetched.year == 2027 else None
-    assert later.effective_date == expected_effective
+        if (o.sku, o.component.value, o.tier) == ("gemini-3.8-flash", "input", "standard")
+    }
+    assert inputs == dated_inputs
+    assert (result.skipped["expired price"] > 0) == (fetched.year == 2027)
+    found = {
+        (o.sku, o.component.value, o.tier): o.price
+        for o in result.observations
+        if o.effective_date is None
+    }
     assert found[("gemini-2.5-pro", "input", "prompt>200k")] == Decimal("2.5")

@@ -1,17 +1,81 @@
-"""Hand what the table reader found to a :class:`~scrapers.collect.PageCollector`."""
+"""Hand what the table reader found to a :class:`~scrapers.collect.PageCollector`.
+
+:class:`TableCollector` is the collector every table source uses: two different prices for one
+price key (provider, sku, component, tier, region, currency, effective date) on one page are a
+conflict, and :meth:`TableCollector.finish` fails the source naming both cells. Order never
+decides which price is right; a page that says which applies (a date, a mode) gives different
+keys (effective date, tier), so both are kept.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from schemas.enums import Currency
-from schemas.observation import GLOBAL_REGION, FetchedPage
+from schemas.observation import GLOBAL_REGION, FetchedPage, Observation
+from scrapers.base import ParseResult
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.pricing_tables import page_tables
 from scrapers.pricing_tables.headers import Aliases
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.reader import PriceCell, TableReading, read_table
+
+# The price key of scrapers.collect.PriceKey, by the names PageCollector.price takes.
+_KEY_FIELDS = ("provider", "sku", "component", "tier", "region", "currency", "effective_date")
+
+
+class PriceConflict(ValueError):
+    """One page gives two different prices for the same price key."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Kept:
+    price: Decimal
+    text: str
+    where: str
+
+
+class TableCollector(PageCollector):
+    """A :class:`PageCollector` that fails the page on conflicting prices.
+
+    The same price twice (Opus 4.5 in two tables at $5) is kept once. Two different prices for
+    one key are a conflict: both cells are reported as a problem and :meth:`finish` raises, so
+    the source fails and nothing from the page is stored.
+    """
+
+    def __init__(self, page: FetchedPage, **kwargs) -> None:
+        super().__init__(page, **kwargs)
+        self._kept: dict[tuple, _Kept] = {}
+        self.conflicts: list[str] = []
+
+    def price(self, **fields) -> Observation | None:
+        """:meth:`PageCollector.price`, after checking the key has no other price."""
+        key = tuple(fields.get(name) for name in _KEY_FIELDS)
+        price, text, where = fields["price"], fields["published_text"], fields["where"]
+        kept = self._kept.get(key)
+        if kept is not None and kept.price != price:
+            provider, sku, component, tier, region, _, effective = key
+            message = (
+                f"conflicting prices for {provider} {sku} {component} tier {tier} region "
+                f"{region}{f' from {effective}' if effective else ''}: {kept.text!r} at "
+                f"{kept.where} and {text!r} at {where}; the page does not say which applies"
+            )
+            self.conflicts.append(message)
+            self.problem(text, message, where)
+            return None
+        if kept is None:
+            self._kept[key] = _Kept(price, text, where)
+        return super().price(**fields)
+
+    def finish(self) -> ParseResult:
+        """The page's result; raises :class:`PriceConflict` if any key got two prices."""
+        if self.conflicts:
+            more = f" (and {len(self.conflicts) - 1} more)" if len(self.conflicts) > 1 else ""
+            raise PriceConflict(f"{self.source}: {self.conflicts[0]}{more}")
+        return self.result
 
 
 def decoded_text(page: FetchedPage, out: PageCollector) -> str | None:
@@ -106,13 +170,22 @@ def record_all(
     sku_of: Callable[[PriceCell], str | None],
     model_of: Callable[[PriceCell], str | None] = lambda cell: cell.item,
 ) -> None:
-    """Record every cell whose sku ``sku_of`` knows; the others are reported as problems."""
+    """Record every cell for each model its label names; the others are problems.
+
+    ``sku_of`` and ``model_of`` see one model at a time: a cell whose label names several
+    ("Claude Opus 5 / Claude Opus 4.8") is handed over once per name, as ``cell.item``.
+    """
     for cell in cells:
-        sku = sku_of(cell)
-        if not sku:
+        if not cell.names:
             out.problem(cell.text, "no model named for this price", cell.where)
             continue
-        record(out, cell, provider=provider, sku=sku, model=model_of(cell))
+        for name in cell.names:
+            one = dataclasses.replace(cell, item=name, names=(name,))
+            sku = sku_of(one)
+            if not sku:
+                out.problem(name, "not a model name of this provider", cell.where)
+                continue
+            record(out, one, provider=provider, sku=sku, model=model_of(one))
 
 
 def tables_of(readings: Iterable[TableReading]) -> list[Table]:

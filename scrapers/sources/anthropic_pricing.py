@@ -11,9 +11,15 @@ Tables read (found by their headers, see :mod:`scrapers.pricing_tables`):
   ``cache-1h``, "Cache Hits & Refreshes" → cached_input, "Output Tokens" → output.
 * Batch processing: "Batch input" / "Batch output" → batch_input / batch_output.
 * Long context pricing: headers "≤ 200K input tokens" / "> 200K input tokens" → tiers
-  ``prompt<=200k`` / ``prompt>200k``; each cell names its component ("Input: $6 / MTok"). The
-  table names no model: the models are those the section's text names ("When using Claude
-  Sonnet 4 or Sonnet 4.5 …"), and each gets the table's prices.
+  ``prompt<=200k`` / ``prompt>200k``; each cell names its component ("Input: $6 / MTok"). A row
+  with an empty Model cell continues the row above ("Claude Opus 4.6" then "Output: …"); a
+  label naming several models ("Claude Sonnet 4.6 / 4.5 / 4") gives each its prices. The
+  2025 version of this table has no Model column: its prices are reported as problems ("no
+  model named"), never given to the models the section's prose mentions.
+* Fast mode pricing: tier ``fast`` (a mode, never the standard price); a fast-mode table with
+  no Model column names no model and is reported, not guessed.
+* Rows dated in their label ("Claude Sonnet 5 through August 31, 2026" / "… starting
+  September 1, 2026"): the same sku; the "starting" row carries that day as effective date.
 * Tool-use tables count tokens, not money: not read.
 
 SKU rule: the published model name without notes in parentheses, lower case, "." and spaces
@@ -23,57 +29,30 @@ to "-" ("Claude Sonnet 4.5" → ``claude-sonnet-4-5``; "Claude Sonnet 3.7 (depre
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record, slugify
-from scrapers.pricing_tables.reader import PriceCell
+from scrapers.pricing_tables.output import TableCollector, read_page, record_all, slugify
 
 NAME = "anthropic_pricing"
 PROVIDER = "anthropic"
 URL = "https://platform.claude.com/docs/en/about-claude/pricing.md"
-PARSER_VERSION = "1"
-
-_SECTION_MODEL = re.compile(r"\b(?:Claude\s+)?(Opus|Sonnet|Haiku)\s+(\d+(?:\.\d+)?)\b")
+PARSER_VERSION = "2"
 
 
 def parse(page: FetchedPage) -> ParseResult:
     """Read the Claude pricing page's tables into per-1M-token observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
     for reading in read_page(page, out, currency=Currency.USD):
-        for cell in reading.prices:
-            names = [cell.item] if cell.item else _models_named_by_section(cell)
-            if not names:
-                out.problem(cell.text, "no model named for this price", cell.where)
-            for name in names:
-                sku = _sku(name)
-                if sku is None:
-                    out.problem(name, "not a Claude model name", cell.where)
-                    continue
-                record(out, cell, provider=PROVIDER, sku=sku, model=name)
-    return out.result
+        record_all(out, reading.prices, provider=PROVIDER, sku_of=lambda cell: _sku(cell.item))
+    return out.finish()
 
 
-def _sku(name: str) -> str | None:
-    slug = slugify(name)
+def _sku(name: str | None) -> str | None:
+    slug = slugify(name or "")
     return slug if slug.startswith("claude-") else None
-
-
-def _models_named_by_section(cell: PriceCell) -> list[str]:
-    """Models the text of the table's section names (the long-context table names none)."""
-    if not cell.table.headings:
-        return []
-    names: list[str] = []
-    for line in cell.table.headings[-1].body:
-        for family, version in _SECTION_MODEL.findall(line):
-            name = f"Claude {family} {version}"
-            if name not in names:
-                names.append(name)
-    return names
 
 
 SOURCE = Source(

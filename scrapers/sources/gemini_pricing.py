@@ -27,9 +27,8 @@ from datetime import UTC, datetime
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
-from scrapers.collect import PageCollector
 from scrapers.pricing_tables.model import Table
-from scrapers.pricing_tables.output import read_page, record, slugify
+from scrapers.pricing_tables.output import TableCollector, read_page, record, slugify
 
 NAME = "gemini_pricing"
 PROVIDER = "google"
@@ -56,7 +55,7 @@ _SUBSECTIONS = {"standard", "batch", "priority", "flex"}
 
 def parse(page: FetchedPage) -> ParseResult:
     """Read the Gemini API pricing page into per-1M-token observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
     for reading in read_page(page, out, currency=Currency.USD):
         sku, model = model_section(reading.table)
         for cell in reading.prices:
@@ -64,7 +63,7 @@ def parse(page: FetchedPage) -> ParseResult:
                 out.problem(cell.text, "no model section for this price", cell.where)
                 continue
             record(out, cell, provider=PROVIDER, sku=sku, model=model)
-    return out.result
+    return out.finish()
 
 
 SOURCE = Source(
