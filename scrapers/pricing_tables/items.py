@@ -61,11 +61,12 @@ def read_item(label: str | None) -> ItemLabel:
     if not label:
         return ItemLabel("")
     text, valid_from, valid_through = label_dates(label)
+    text = _NOTE_MARKS.sub(" ", text)
     badges = tuple(m.group(0).strip() for m in _BADGE_PARENS.finditer(text))
     text = _BADGE_PARENS.sub(" ", text)
     badges += tuple(m.group(0) for m in _BADGE.finditer(text))
     text = _BADGE.sub(" ", text)
-    text = " ".join(_NOTE_MARKS.sub(" ", text).split())
+    text = " ".join(text.split())
     if not text:
         return ItemLabel("", (), valid_from, valid_through, badges)
     names, problem = _split_names(text)

@@ -229,6 +229,15 @@ class _Layout:
                 return found
         return None
 
+    def row_unit_skip(self, row: int) -> str | None:
+        """Why the row's unit column says its amounts are not token prices ("1 次": per use)."""
+        for column in self.unit_columns:
+            text = self.table.rows[row][column].text
+            found = find_unit(text)
+            if text and (found is None or found.spec is None):
+                return f"unit not tracked: {text}"
+        return None
+
     def price_cells(self):
         """(row, column, row meaning, text) of every cell that is not a label or unit."""
         skip = set(self.labels) | set(self.unit_columns)
@@ -295,8 +304,9 @@ def _read_cell(
         if not named:
             if not has_money(segment.text):  # a bare number there is a count, not an amount
                 continue
-            if layout.context_skip:
-                reading.skipped[layout.context_skip] += 1
+            skip = layout.row_unit_skip(row) or layout.context_skip
+            if skip:
+                reading.skipped[skip] += 1
             else:
                 layout.unread.setdefault(column, row)
             continue
