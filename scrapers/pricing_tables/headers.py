@@ -100,12 +100,12 @@ _EXCLUDE = [
 _MODALITY = re.compile(r"\b(audio|image|images|video|speech|vision|embedding image)\b")
 
 _CACHE_WRITE = re.compile(
-    r"cache[ds]?\s*(?:input\s*)?(?:writes?|creation)|写入缓存|缓存写入|缓存创建"
+    r"cach(?:e[ds]?|ing)\s*(?:input\s*)?(?:writes?|creation)|写入缓存|缓存写入|缓存创建"
 )
 _CACHE_MISS = re.compile(r"cache\s*miss|未命中")
 _CACHE_READ = re.compile(
     r"cached\s*(?:input|prompt|tokens?)?|cache\s*(?:hits?|reads?)|(?:context|prompt)\s*caching"
-    r"|缓存命中|命中缓存"
+    r"|缓存命中|命中缓存|缓存读取|读取缓存"
 )
 _BATCH_WORD = re.compile(r"\bbatch\b|批量")
 _BOTH = re.compile(r"\binput\b.*?(?:\band\b|/|\bor\b).*?\boutput\b")

@@ -60,7 +60,9 @@ _MAX_LABEL_COLUMNS = 2
 _SIZE = re.compile(r"^\s*[\d,.]+\s*[kKmM]?\s*(?:tokens?)?\s*$")
 # "50,000 × $5 / 1,000,000" or a "Total" row: a worked example of a bill, not a price list.
 _CALCULATION = re.compile(r"[\d$)]\s*[×✕]\s*[\d$(]")
-_MODALITY_SECTION = re.compile(r"^(?:audio|image|video|speech|embedding)s?\b|音频|图像|视频")
+_MODALITY_SECTION = re.compile(
+    r"^(?:audio|image|video|speech|music|embedding)s?\b|音频|语音|图像|图片|视频|音乐"
+)
 _TOTAL = re.compile(r"^(?:total|grand total|sum|合计|总计)\s*:?$", re.IGNORECASE)
 
 
@@ -302,8 +304,9 @@ def _read_cell(
             reading.skipped[segment.skip] += 1
             continue
         if not named:
-            if not has_money(segment.text):  # a bare number there is a count, not an amount
-                continue
+            money_column = column_meaning.unit is not None and column_meaning.unit.spec is not None
+            if not (has_money(segment.text) or money_column):
+                continue  # a bare number under no price header is a count, not an amount
             skip = layout.row_unit_skip(row) or layout.context_skip
             if skip:
                 reading.skipped[skip] += 1
