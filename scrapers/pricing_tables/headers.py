@@ -91,7 +91,7 @@ _EXCLUDE = [
     (
         re.compile(
             r"context (?:window|length)|上下文|max(?:imum)? output|rate limit|resolution"
-            r"|\bjson\b|\blength\b|长度|\bfeatures?\b|功能"
+            r"|\bjson\b|\blength\b|长度|\bfeatures?\b|功能|modalit(?:y|ies)|模态"
         ),
         "not a price",
     ),
