@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Source
+from scrapers.collect import PageCollector
 from scrapers.pricing_tables.html import html_tables
 from scrapers.pricing_tables.items import read_item
-from scrapers.pricing_tables.output import PriceConflict
+from scrapers.pricing_tables.output import PriceConflict, read_page, record
 from scrapers.registry import all_sources
 
 HISTORY = "pages-history"
@@ -131,6 +133,29 @@ def test_a_price_through_a_past_day_is_expired(shared_data: Path) -> None:
     assert sonnet_5[("claude-sonnet-5", "input", "standard", date(2026, 9, 1))] == Decimal("3")
     assert all(effective == date(2026, 9, 1) for *_, effective in sonnet_5)
     assert result.skipped["expired price"] == 7  # 5 list + 2 batch cells of the August row
+
+
+def test_any_table_source_fails_at_a_conflict_even_with_a_plain_collector(
+    shared_data: Path,
+) -> None:
+    # Sources not yet on TableCollector (OpenAI, DeepSeek, Mistral…) record through the same
+    # record(): the second price for a key raises at once, naming both cells.
+    _, page = _page(shared_data, JULY)
+    (reading, *_) = read_page(
+        page,
+        PageCollector(page, source="x", leg=Leg.LLM, parser_version="1"),
+        currency=Currency.USD,
+    )
+    opus, sonnet = (
+        next(c for c in reading.prices if c.item == name and c.component.value == "input")
+        for name in ("Claude Opus 5", "Claude Sonnet 5")
+    )
+    out = PageCollector(page, source="plain", leg=Leg.LLM, parser_version="1")
+    record(out, opus, provider="anthropic", sku="same", model=None)
+    record(out, opus, provider="anthropic", sku="same", model=None)  # the same price: kept once
+    with pytest.raises(PriceConflict, match=r"'\$5 / MTok' at table 1, row 4.*'\$2 / MTok'"):
+        record(out, sonnet, provider="anthropic", sku="same", model=None)
+    assert len(out.result.observations) == 1
 
 
 # --- no model from nearby text; continuation rows by the table's structure --------------------

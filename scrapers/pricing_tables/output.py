@@ -1,10 +1,10 @@
 """Hand what the table reader found to a :class:`~scrapers.collect.PageCollector`.
 
-:class:`TableCollector` is the collector every table source uses: two different prices for one
-price key (provider, sku, component, tier, region, currency, effective date) on one page are a
-conflict, and :meth:`TableCollector.finish` fails the source naming both cells. Order never
-decides which price is right; a page that says which applies (a date, a mode) gives different
-keys (effective date, tier), so both are kept.
+:func:`record` (and :func:`record_all`, which every table source uses) refuses to resolve a
+conflict by order: two different prices for one price key (provider, sku, component, tier,
+region, currency, effective date) on one page fail the source, naming both cells. A page that
+says which applies (a date, a mode) gives different keys (effective date, tier), so both are
+kept. :class:`TableCollector` gathers all conflicts of a page before failing it.
 """
 
 from __future__ import annotations
@@ -13,18 +13,16 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from schemas.enums import Currency
-from schemas.observation import GLOBAL_REGION, FetchedPage, Observation
+from schemas.observation import GLOBAL_REGION, FetchedPage
 from scrapers.base import ParseResult
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.pricing_tables import page_tables
 from scrapers.pricing_tables.headers import Aliases
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.reader import PriceCell, TableReading, read_table
-
-# The price key of scrapers.collect.PriceKey, by the names PageCollector.price takes.
-_KEY_FIELDS = ("provider", "sku", "component", "tier", "region", "currency", "effective_date")
 
 
 class PriceConflict(ValueError):
@@ -38,37 +36,21 @@ class _Kept:
     where: str
 
 
-class TableCollector(PageCollector):
-    """A :class:`PageCollector` that fails the page on conflicting prices.
+# Per collector (one per page): the first price recorded for each price key.
+_KEPT: WeakKeyDictionary[PageCollector, dict[tuple, _Kept]] = WeakKeyDictionary()
 
-    The same price twice (Opus 4.5 in two tables at $5) is kept once. Two different prices for
-    one key are a conflict: both cells are reported as a problem and :meth:`finish` raises, so
-    the source fails and nothing from the page is stored.
+
+class TableCollector(PageCollector):
+    """A :class:`PageCollector` that gathers every conflict of a page before failing it.
+
+    With a plain collector, :func:`record` raises at the first conflict; with this one it
+    reports each conflict as a problem and :meth:`finish` raises naming the first (and how
+    many more), so one run shows all of them.
     """
 
     def __init__(self, page: FetchedPage, **kwargs) -> None:
         super().__init__(page, **kwargs)
-        self._kept: dict[tuple, _Kept] = {}
         self.conflicts: list[str] = []
-
-    def price(self, **fields) -> Observation | None:
-        """:meth:`PageCollector.price`, after checking the key has no other price."""
-        key = tuple(fields.get(name) for name in _KEY_FIELDS)
-        price, text, where = fields["price"], fields["published_text"], fields["where"]
-        kept = self._kept.get(key)
-        if kept is not None and kept.price != price:
-            provider, sku, component, tier, region, _, effective = key
-            message = (
-                f"conflicting prices for {provider} {sku} {component} tier {tier} region "
-                f"{region}{f' from {effective}' if effective else ''}: {kept.text!r} at "
-                f"{kept.where} and {text!r} at {where}; the page does not say which applies"
-            )
-            self.conflicts.append(message)
-            self.problem(text, message, where)
-            return None
-        if kept is None:
-            self._kept[key] = _Kept(price, text, where)
-        return super().price(**fields)
 
     def finish(self) -> ParseResult:
         """The page's result; raises :class:`PriceConflict` if any key got two prices."""
@@ -76,6 +58,20 @@ class TableCollector(PageCollector):
             more = f" (and {len(self.conflicts) - 1} more)" if len(self.conflicts) > 1 else ""
             raise PriceConflict(f"{self.source}: {self.conflicts[0]}{more}")
         return self.result
+
+
+def _conflict(out: PageCollector, key: tuple, price: Decimal, text: str, where: str) -> str | None:
+    """Why ``price`` conflicts with the price already recorded for ``key``, or None."""
+    kept = _KEPT.setdefault(out, {})
+    first = kept.setdefault(key, _Kept(price, text, where))
+    if first.price == price:
+        return None
+    provider, sku, component, tier, region, _, effective = key
+    return (
+        f"conflicting prices for {provider} {sku} {component} tier {tier} region {region}"
+        f"{f' from {effective}' if effective else ''}: {first.text!r} at {first.where} and "
+        f"{text!r} at {where}; the page does not say which applies"
+    )
 
 
 def decoded_text(page: FetchedPage, out: PageCollector) -> str | None:
@@ -145,7 +141,22 @@ def record(
     sku: str,
     model: str | None,
 ) -> None:
-    """One price cell as an observation of ``provider``'s ``sku``."""
+    """One price cell as an observation of ``provider``'s ``sku``.
+
+    A second, different price for the same key (provider, sku, component, tier, region,
+    currency, effective date) on the page is a conflict, never resolved by order: it raises
+    :class:`PriceConflict` naming both cells (a :class:`TableCollector` gathers them first).
+    """
+    price = round_to_stored_scale(cell.price.amount)
+    key = (provider, sku, cell.component.value, cell.tier, GLOBAL_REGION,
+           cell.price.currency.value, cell.effective_date)  # fmt: skip
+    conflict = _conflict(out, key, price, cell.text, cell.where)
+    if conflict and isinstance(out, TableCollector):
+        out.conflicts.append(conflict)
+        out.problem(cell.text, conflict, cell.where)
+        return
+    if conflict:
+        raise PriceConflict(f"{out.source}: {conflict}")
     out.price(
         provider=provider,
         sku=sku,
@@ -154,7 +165,7 @@ def record(
         tier=cell.tier,
         region=GLOBAL_REGION,
         currency=cell.price.currency,
-        price=round_to_stored_scale(cell.price.amount),
+        price=price,
         published_text=cell.text,
         published_unit=cell.price.published_unit,
         where=cell.where,

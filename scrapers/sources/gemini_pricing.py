@@ -33,7 +33,7 @@ from scrapers.pricing_tables.output import TableCollector, read_page, record, sl
 NAME = "gemini_pricing"
 PROVIDER = "google"
 URL = "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 _MODEL_ID = re.compile(r"^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+$")
 

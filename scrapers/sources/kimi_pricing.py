@@ -23,7 +23,7 @@ from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 NAME = "kimi_pricing"
 PROVIDER = "moonshot"
 URL = "https://platform.kimi.com/docs/pricing/chat-k26"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse(page: FetchedPage) -> ParseResult:

@@ -21,7 +21,7 @@ from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 NAME = "xai_pricing"
 PROVIDER = "xai"
 URL = "https://docs.x.ai/docs/models"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse(page: FetchedPage) -> ParseResult:
