@@ -22,7 +22,9 @@ from scrapers.base import ParseResult, Source
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.html import html_tables
 from scrapers.pricing_tables.items import read_item
+from scrapers.pricing_tables.markdown import markdown_tables
 from scrapers.pricing_tables.output import PriceConflict, read_page, record
+from scrapers.pricing_tables.reader import read_table
 from scrapers.registry import all_sources
 
 HISTORY = "pages-history"
@@ -206,6 +208,22 @@ def test_a_continuation_row_belongs_to_the_row_above_in_its_table(shared_data: P
     assert not [sku for sku, *_ in found if sku.endswith(("-4-5-4", "-4-6-4-5-4"))]
 
 
+def test_the_february_long_context_rows_go_to_their_own_models(shared_data: Path) -> None:
+    # 2026-02-05, lines 101-104: "Claude Opus 4.6" + continuation, "Claude Sonnet 4.5 / 4" +
+    # continuation. Before: the Opus continuation went to Sonnet 4.5 and 4 (conflicting with
+    # their own row) and "Claude Sonnet 4.5 / 4" became the sku claude-sonnet-4-5-4.
+    result = _parse(shared_data, "costiash_pricing_2026-02-05.md")
+    assert result.problems == []
+    found = _prices(result)
+    assert found[("claude-opus-4-6", "output", "prompt<=200k", None)] == Decimal("25")
+    assert found[("claude-opus-4-6", "output", "prompt>200k", None)] == Decimal("37.5")
+    for sku in ("claude-sonnet-4-5", "claude-sonnet-4"):
+        assert found[(sku, "input", "prompt<=200k", None)] == Decimal("3")
+        assert found[(sku, "output", "prompt<=200k", None)] == Decimal("15")
+        assert found[(sku, "output", "prompt>200k", None)] == Decimal("22.5")
+    assert "claude-sonnet-4-5-4" not in {sku for sku, *_ in found}
+
+
 def test_a_continuation_row_with_no_row_above_names_no_model(shared_data: Path) -> None:
     # The same table with the Opus label blanked: its first row and its continuation name no
     # model. Nothing borrows one from the heading or from the Sonnet row below.
@@ -244,13 +262,15 @@ def test_a_renamed_price_column_is_reported_with_its_header(shared_data: Path) -
     assert ("claude-opus-5", "output", "standard", None) not in _prices(result)
 
 
-def test_a_translated_page_is_reported_not_read_silently(shared_data: Path) -> None:
+def test_a_translated_table_is_reported_by_the_shared_reader(shared_data: Path) -> None:
     # Japanese machine translation: "有料階層、100 万トークンあたりの料金（米ドル）" heads the
-    # paid-tier column and "入力価格" names the input row; neither is understood.
-    result = _parse(shared_data, "nickcollect_pricing-ja_2026-05-11.md")
-    assert result.observations == []
-    headers = {p.text for p in result.problems if p.reason.startswith("column header")}
-    assert "有料階層、100 万トークンあたりの料金（米ドル）" in headers
+    # paid-tier column and "入力価格" names the input row; neither is understood. Read with
+    # the shared reader alone, the column is reported with its header, not dropped.
+    text = (shared_data / HISTORY / "gemini/nickcollect_pricing-ja_2026-05-11.md").read_text()
+    (first, *_) = markdown_tables(text)
+    reading = read_table(first, currency=Currency.USD)
+    assert reading.prices == []
+    assert [p.text for p in reading.problems] == ["有料階層、100 万トークンあたりの料金（米ドル）"]
 
 
 # --- pricing modes are tiers ------------------------------------------------------------------
@@ -316,7 +336,7 @@ def test_a_badge_on_a_real_row_never_reaches_the_name(shared_data: Path) -> None
 
 # (observations, problems) per capture, or the error that fails the source. Models-overview
 # pages write "$5 / input MTok" (the component inside the unit): reported as unknown units;
-# Gemini captures are machine translations whose labels are not read: reported, no prices;
+# Gemini captures are machine translations (hl=…): one problem each, nothing read;
 # Lambda and RunPod captures are HTML excerpts, not the JSON these sources read: they fail.
 REPLAY = {
     "costiash_models-overview_2025-11-05.md": (0, 12),
@@ -354,15 +374,15 @@ REPLAY = {
     "jokerrun_pricing_2026-08-07.md": (116, 0),
     "jokerrun_pricing_2026-08-12.md": (109, 0),
     "jokerrun_pricing_2026-08-13.md": (109, 0),
-    "nickcollect_pricing-it_2026-05-05.md": (0, 82),
-    "nickcollect_pricing-vi_2026-05-05.md": (0, 53),
-    "nickcollect_pricing-ja_2026-05-11.md": (0, 64),
-    "nickcollect_pricing-ar_2026-05-25.md": (0, 21),
-    "nickcollect_pricing-vi_2026-06-08.md": (0, 58),
-    "nickcollect_pricing-fr_2026-06-22.md": (0, 3),
-    "nickcollect_pricing-he_2026-07-06.md": (0, 28),
-    "nickcollect_pricing-es-419_2026-07-27.md": (0, 65),
-    "nickcollect_pricing-ar_2026-08-10.md": (0, 30),
+    "nickcollect_pricing-it_2026-05-05.md": (0, 1),
+    "nickcollect_pricing-vi_2026-05-05.md": (0, 1),
+    "nickcollect_pricing-ja_2026-05-11.md": (0, 1),
+    "nickcollect_pricing-ar_2026-05-25.md": (0, 1),
+    "nickcollect_pricing-vi_2026-06-08.md": (0, 1),
+    "nickcollect_pricing-fr_2026-06-22.md": (0, 1),
+    "nickcollect_pricing-he_2026-07-06.md": (0, 1),
+    "nickcollect_pricing-es-419_2026-07-27.md": (0, 1),
+    "nickcollect_pricing-ar_2026-08-10.md": (0, 1),
     # Kimi's web-search tool price (¥0.03 per call, unit column "1 次"): not a token price.
     "petehsu_pricing-tools_2025-12-20.md": (0, 0),
     # xAI's crawl lost the per-token table (PROVENANCE): a token parser returns nothing.
@@ -372,6 +392,9 @@ REPLAY = {
     "wayback_pricing-excerpt_2023-09-29.html": "runpod_gpu_types: body is not valid JSON",
     "wayback_pricing-excerpt_2026-08-10.html": "runpod_gpu_types: body is not valid JSON",
 }
+
+
+REPLAY_FILES = tuple(REPLAY)
 
 
 def test_the_replay_list_covers_every_capture_of_these_providers(shared_data: Path) -> None:
@@ -411,3 +434,16 @@ def test_anthropic_captures_agree_with_each_other(shared_data: Path) -> None:
     assert seen[("claude-opus-4-1", "input", "standard", None)] == {Decimal("15")}
     assert seen[("claude-haiku-4-5", "cached_input", "standard", None)] == {Decimal("0.1")}
     assert len(seen) == 155
+
+
+@pytest.mark.parametrize(
+    "file", sorted(f for f in REPLAY_FILES if f.startswith("nickcollect_pricing-"))
+)
+def test_a_machine_translated_gemini_page_is_one_clear_problem(
+    shared_data: Path, file: str
+) -> None:
+    result = _parse(shared_data, file)
+    assert result.observations == []
+    (problem,) = result.problems
+    locale = file.split("_")[1].removeprefix("pricing-")
+    assert problem.reason == f"machine-translated page (hl={locale}): only the English page is read"

@@ -53,9 +53,39 @@ def model_section(table: Table) -> tuple[str | None, str | None]:
 _SUBSECTIONS = {"standard", "batch", "priority", "flex"}
 
 
+# "?hl=fr" in the URL, or in a capture's front matter ("source_url: …?hl=fr") or its
+# "translated" banner image: Google's docs in another language, machine-translated.
+_LOCALE = re.compile(r"[?&]hl=([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)")
+_HEAD = 4000
+
+
+def page_locale(page: FetchedPage) -> str | None:
+    """The non-English locale a page was served in, or None for English (or unstated)."""
+    head = page.body[:_HEAD].decode("utf-8", "replace")
+    for text in (page.url, head):
+        match = _LOCALE.search(text)
+        if match and not match.group(1).lower().startswith("en"):
+            return match.group(1)
+    return None
+
+
 def parse(page: FetchedPage) -> ParseResult:
-    """Read the Gemini API pricing page into per-1M-token observations."""
+    """Read the Gemini API pricing page into per-1M-token observations.
+
+    A machine-translated page (``hl=`` other than English) is not read: its labels ("Prezzo
+    di input", "入力価格") and amounts ("3,60 $") are not the English page's, and reading part of
+    it could store a price under the wrong component. It gives one problem and no prices, so
+    the source fails and keeps its previous prices.
+    """
     out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    locale = page_locale(page)
+    if locale:
+        out.problem(
+            page.url,
+            f"machine-translated page (hl={locale}): only the English page is read",
+            "page",
+        )
+        return out.finish()
     for reading in read_page(page, out, currency=Currency.USD):
         sku, model = model_section(reading.table)
         for cell in reading.prices:
