@@ -480,3 +480,22 @@ def test_caption_states_the_mode() -> None:
         ("Claude Haiku 3", "batch_input", "standard"): Decimal("0.125"),
         ("Claude Haiku 3", "batch_output", "standard"): Decimal("0.625"),
     }
+
+
+def test_a_continuation_row_with_its_own_tier_keeps_the_model_above() -> None:
+    # Hand-written (no capture has this shape in Markdown): the xAI layout of
+    # tests/fixtures/xai/ (grok-4.5 $2.00 / $4.00 by context tier, from llm_prices_simonw)
+    # written without a rowspan: the second row's first cell is empty, its second a tier.
+    (table,) = markdown_tables(
+        "| Model | Context | Input |\n| --- | --- | --- |\n"
+        "| grok-4.5 | ≤ 200K tokens | $2.00 / 1M tokens |\n"
+        "|  | > 200K tokens | $4.00 / 1M tokens |\n"
+        "| Platform / Region | | |\n"
+        "|  | eu-west | $5.00 / 1M tokens |\n"
+    )
+    found = _found(_read(table))
+    assert found[("grok-4.5", "input", "prompt<=200k")] == Decimal("2.00")
+    assert found[("grok-4.5", "input", "prompt>200k")] == Decimal("4.00")
+    # A row whose other label cell names something ("eu-west") is not a continuation: its
+    # item is its own, never the row above's.
+    assert found[("eu-west", "input", "standard")] == Decimal("5.00")

@@ -215,14 +215,16 @@ class _Layout:
     def item_label(self, row: int) -> str:
         """The row's label without cells that state a tier ("≤ 128K tokens") or a size.
 
-        A continuation row (every label cell empty) belongs to the row above it in the same
-        table: that is the table's own structure (a Markdown table cannot span rows; HTML
-        rowspans are already copied into each row). The first body row has no row above.
+        A continuation row (first label cell empty, the others at most a tier or a size, as
+        in "|  | > 200K | $4 |") belongs to the row above it in the same table: that is the
+        table's own structure (a Markdown table cannot span rows; HTML rowspans are already
+        copied into each row). The first body row has no row above.
         """
         cells = [self.table.rows[row][c].text for c in self.labels]
-        if self.labels and not any(cells) and row > self.body_start:
+        own = _join(t for t in cells if not read_label(t).tier and not _SIZE.match(t))
+        if self.labels and not cells[0] and not own and row > self.body_start:
             return self.item_label(row - 1)
-        return _join(t for t in cells if not read_label(t).tier and not _SIZE.match(t))
+        return own
 
     def row_unit(self, row: int) -> UnitFound | None:
         for column in self.unit_columns:
