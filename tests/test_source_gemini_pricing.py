@@ -11,7 +11,7 @@ import pytest
 from schemas.enums import Currency, Leg
 from scrapers.base import ParseResult
 from scrapers.registry import all_sources
-from scrapers.sources.gemini_pricing import SOURCE, URL
+from scrapers.sources.gemini_pricing import SOURCE, URL, page_locale
 from tests.pricing_pages import page, prices, recorded
 
 CAPTURED_AT = datetime(2025, 11, 21, tzinfo=UTC)
@@ -212,3 +212,23 @@ def test_dated_prices_follow_the_page_date(
         if o.effective_date is None
     }
     assert found[("gemini-2.5-pro", "input", "prompt>200k")] == Decimal("2.5")
+
+
+def test_a_machine_translated_capture_is_detected_by_its_own_front_matter(
+    shared_data: Path,
+) -> None:
+    # pages-history/gemini/nickcollect_pricing-fr_2026-06-22.md served under the English URL:
+    # its front matter ("source_url: …pricing?hl=fr") still says what it is.
+    body = (shared_data / "pages-history/gemini/nickcollect_pricing-fr_2026-06-22.md").read_bytes()
+    translated = page(SOURCE, URL, body, CAPTURED_AT, "text/markdown")
+    assert page_locale(translated) == "fr"
+    result = SOURCE.parse(translated)
+    assert result.observations == []
+    assert [p.reason for p in result.problems] == [
+        "machine-translated page (hl=fr): only the English page is read"
+    ]
+    # The English recording, and the English HTML catalog (which links its translations), are
+    # read as English.
+    assert page_locale(recorded(shared_data, SOURCE)) is None
+    html = (shared_data / "pages/gemini/nougentracker_gemini_standard_catalog.html").read_bytes()
+    assert page_locale(page(SOURCE, URL, html, CAPTURED_AT, "text/html")) is None

@@ -55,18 +55,19 @@ _SUBSECTIONS = {"standard", "batch", "priority", "flex"}
 
 # "?hl=fr" in the URL, or in a capture's front matter ("source_url: …?hl=fr") or its
 # "translated" banner image: Google's docs in another language, machine-translated.
-_LOCALE = re.compile(r"[?&]hl=([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)")
+# (Not any "hl=" link: an English HTML page links its translations with hreflang alternates.)
+_HL = r"[?&]hl=([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)"
+_URL_LOCALE = re.compile(_HL)
+_BODY_LOCALE = re.compile(rf"^source_url:\s*\S*?{_HL}|translated\.svg\?hl=([A-Za-z-]+)", re.M)
 _HEAD = 4000
 
 
 def page_locale(page: FetchedPage) -> str | None:
     """The non-English locale a page was served in, or None for English (or unstated)."""
     head = page.body[:_HEAD].decode("utf-8", "replace")
-    for text in (page.url, head):
-        match = _LOCALE.search(text)
-        if match and not match.group(1).lower().startswith("en"):
-            return match.group(1)
-    return None
+    found = [m.group(1) for m in [_URL_LOCALE.search(page.url)] if m]
+    found += [m.group(1) or m.group(2) for m in _BODY_LOCALE.finditer(head)]
+    return next((hl for hl in found if not hl.lower().startswith("en")), None)
 
 
 def parse(page: FetchedPage) -> ParseResult:
