@@ -160,6 +160,24 @@ def test_any_table_source_fails_at_a_conflict_even_with_a_plain_collector(
     assert len(out.result.observations) == 1
 
 
+def test_a_conversion_that_lost_its_model_headings_fails_instead_of_storing(
+    shared_data: Path,
+) -> None:
+    # pages/gemini/tokentally_gemini_pricing_jina.md: the converter dropped the model headings,
+    # so every model's table stands under "### Enterprise". Read by order, 15 prices of several
+    # models were stored under one sku "enterprise"; now the page's conflicting prices for that
+    # key fail the source.
+    source = all_sources()["gemini_pricing"]
+    body = (shared_data / "pages/gemini/tokentally_gemini_pricing_jina.md").read_bytes()
+    page = FetchedPage(source=source.name, url=source.urls[0], status=200,
+                       headers={"content-type": "text/markdown"}, body=body,
+                       fetched_at=datetime(2025, 11, 21, tzinfo=UTC))  # fmt: skip
+    with pytest.raises(PriceConflict) as raised:
+        source.parse(page)
+    assert "conflicting prices for google enterprise input tier prompt<=200k" in str(raised.value)
+    assert "'$1.25' at table 1, row 2, line 50, column 3" in str(raised.value)
+
+
 # --- no model from nearby text; continuation rows by the table's structure --------------------
 
 FAST_NO_MODEL = "costiash_pricing_2026-02-17.md"
