@@ -17,6 +17,12 @@ state. A pricing mode stated by a short label near the table ("Batch", "Flex", "
 "off-peak", "Standard") applies to the whole table: in a Batch table input and output become
 the ``batch_input``/``batch_output`` components and other components get tier ``batch``.
 
+Items come from the table only: the row's label cells (a continuation row with an empty first
+cell takes the row above's), or the column header in a components-down table; never from the
+headings or prose around it. A column holding amounts that no header or label explains is a
+:class:`CellProblem` naming its header. Worked examples (a "×" calculation, a "Total" row)
+are not price lists.
+
 Nothing is guessed: a price cell that cannot be read is a :class:`CellProblem` (text, reason,
 where); deliberate non-prices ("Free", "—", "Contact sales", free-tier columns, per-image or
 per-second amounts, storage, other modalities, zero) are counted in ``skipped`` by reason.
