@@ -20,6 +20,10 @@ Tables read (found by their headers, see :mod:`scrapers.pricing_tables`):
   no Model column names no model and is reported, not guessed.
 * Rows dated in their label ("Claude Sonnet 5 through August 31, 2026" / "… starting
   September 1, 2026"): the same sku; the "starting" row carries that day as effective date.
+* The models overview's comparison table ("Feature | Claude Fable 5 | …", a "Pricing" row of
+  "$5 / input MTok $25 / output MTok") is a summary, not this page's list: on 2026-07-23 it
+  shows Sonnet 5 at "$3 / input MTok" with a footnote saying the $2 introductory price
+  applies. Given such a page, the table is reported as a problem and not read.
 * Tool-use tables count tokens, not money: not read.
 
 SKU rule: the published model name without notes in parentheses, lower case, "." and spaces
@@ -34,6 +38,8 @@ from datetime import UTC, datetime
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
+from scrapers.pricing_tables.cells import has_money
+from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.output import TableCollector, read_page, record_all, slugify
 
 NAME = "anthropic_pricing"
@@ -42,10 +48,25 @@ URL = "https://platform.claude.com/docs/en/about-claude/pricing.md"
 PARSER_VERSION = "2"
 
 
+COMPARISON = (
+    "a model comparison table (Feature | models): a summary whose footnotes change its prices "
+    "(the pricing page's tables are the list), not read"
+)
+
+
 def parse(page: FetchedPage) -> ParseResult:
     """Read the Claude pricing page's tables into per-1M-token observations."""
     out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD):
+
+    def select(table: Table) -> str | None:
+        first = table.rows[0][0].text.strip().lower() if table.rows and table.width else ""
+        priced = any(has_money(cell.text) for row in table.rows for cell in row)
+        if first == "feature" and table.width > 2 and priced:
+            out.problem(" | ".join(c.text for c in table.rows[0])[:200], COMPARISON, table.where)
+            return "model comparison table"
+        return None
+
+    for reading in read_page(page, out, currency=Currency.USD, select=select):
         record_all(out, reading.prices, provider=PROVIDER, sku_of=lambda cell: _sku(cell.item))
     return out.finish()
 
