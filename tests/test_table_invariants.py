@@ -26,6 +26,7 @@ from scrapers.pricing_tables.markdown import markdown_tables
 from scrapers.pricing_tables.output import PriceConflict, read_page, record
 from scrapers.pricing_tables.reader import read_table
 from scrapers.registry import all_sources
+from scrapers.sources.gemini_pricing import SHARED_SECTION
 
 HISTORY = "pages-history"
 
@@ -160,22 +161,23 @@ def test_any_table_source_fails_at_a_conflict_even_with_a_plain_collector(
     assert len(out.result.observations) == 1
 
 
-def test_a_conversion_that_lost_its_model_headings_fails_instead_of_storing(
-    shared_data: Path,
-) -> None:
-    # pages/gemini/tokentally_gemini_pricing_jina.md: the converter dropped the model headings,
-    # so every model's table stands under "### Enterprise". Read by order, 15 prices of several
-    # models were stored under one sku "enterprise"; now the page's conflicting prices for that
-    # key fail the source.
+def test_a_conversion_that_lost_its_model_headings_stores_nothing(shared_data: Path) -> None:
+    # pages/gemini/tokentally_gemini_pricing_jina.md: the converter dropped most model
+    # headings, so 23 tables stand under "### Enterprise" (a plan) and an embeddings table
+    # ("Input price | $0.15") under "Veo 3". Read by section, 15 prices were stored under a sku
+    # "enterprise" (main before this change). A table that shares its section with another
+    # names no model: every price is a problem, none is stored.
     source = all_sources()["gemini_pricing"]
     body = (shared_data / "pages/gemini/tokentally_gemini_pricing_jina.md").read_bytes()
     page = FetchedPage(source=source.name, url=source.urls[0], status=200,
                        headers={"content-type": "text/markdown"}, body=body,
                        fetched_at=datetime(2025, 11, 21, tzinfo=UTC))  # fmt: skip
-    with pytest.raises(PriceConflict) as raised:
-        source.parse(page)
-    assert "conflicting prices for google enterprise input tier prompt<=200k" in str(raised.value)
-    assert "'$1.25' at table 1, row 2, line 50, column 3" in str(raised.value)
+    result = source.parse(page)
+    assert result.observations == []
+    reasons = [p.reason for p in result.problems]
+    assert reasons.count(SHARED_SECTION) == 65
+    veo = [p for p in result.problems if "line 294" in p.where]
+    assert [(p.text, p.reason) for p in veo] == [("$0.15", SHARED_SECTION)]
 
 
 # --- no model from nearby text; continuation rows by the table's structure --------------------
