@@ -28,7 +28,8 @@ from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.model import Table
-from scrapers.pricing_tables.output import read_page, record
+from scrapers.pricing_tables.output import decoded_text, read_page, record
+from scrapers.sources.openai_pricing_2026 import is_2026_layout, parse_2026
 
 NAME = "openai_pricing"
 PROVIDER = "openai"
@@ -59,6 +60,10 @@ def _untracked(table: Table) -> str | None:
 def parse(page: FetchedPage) -> ParseResult:
     """Read OpenAI's token price tables into per-1M-token observations."""
     out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    text = decoded_text(page, out)
+    if text is not None and is_2026_layout(text):
+        parse_2026(text, out)
+        return out.result
     readings = read_page(
         page,
         out,
