@@ -1,4 +1,5 @@
-"""The OpenAI pricing-page parser on its real recording (read in place): every price asserted."""
+"""The OpenAI pricing-page parser on real recordings (read in place): every price asserted,
+on the 2026 page (developers.openai.com) and on the older platform.openai.com layouts."""
 
 from __future__ import annotations
 
@@ -13,10 +14,16 @@ import pytest
 from schemas.enums import Component, Currency, Leg
 from scrapers.base import ParseResult
 from scrapers.registry import all_sources
-from scrapers.sources.openai_pricing import SOURCE, URL
+from scrapers.sources.openai_pricing import PLATFORM_URL, SOURCE, URL
 from tests.pricing_pages import expect, page, prices, recorded
 
-CAPTURED_AT = datetime(2025, 11, 21, tzinfo=UTC)
+# The page before 2026 (platform.openai.com/docs/pricing), Markdown recordings in pages/openai/.
+OLD_PAGE = "pages/openai/aiadmin_openai_docs_pricing.md"
+CAPTURED_AT = datetime(2025, 11, 21, tzinfo=UTC)  # PROVENANCE: committed 2025-11-21
+# The page since 2026 (developers.openai.com), the recording the offline run replays.
+PAGE_2026 = "pages-history/openai/lzc0403_pricing-raw_2026-08-21.html"
+URL_2026 = URL
+CAPTURED_2026 = datetime(2026, 8, 21, 12, 37, 46, tzinfo=UTC)  # MANIFEST.csv captured_at
 
 # The page's tables as published (pages/openai/aiadmin_openai_docs_pricing.md), model | input |
 # cached input | output ("Text tokens" and "Legacy models") or model | cost | batch cost
@@ -183,17 +190,21 @@ EXPECTED = _merge(
 
 @pytest.fixture(scope="module")
 def result(shared_data: Path) -> ParseResult:
-    return SOURCE.parse(recorded(shared_data, SOURCE))
+    body = (shared_data / OLD_PAGE).read_bytes()
+    return SOURCE.parse(page(SOURCE, PLATFORM_URL, body, CAPTURED_AT, "text/markdown"))
 
 
-def test_source_definition() -> None:
+def test_source_definition(shared_data: Path) -> None:
+    # The offline run replays the newest capture of the page where it lives since 2026.
     assert all_sources()["openai_pricing"] is SOURCE
     assert SOURCE.leg is Leg.LLM
-    assert SOURCE.urls == ("https://platform.openai.com/docs/pricing",)
+    assert SOURCE.urls == ("https://developers.openai.com/api/docs/pricing",)
     (recording,) = SOURCE.recordings
     assert recording.url == URL
-    assert recording.path == "pages/openai/aiadmin_openai_docs_pricing.md"
-    assert recording.captured_at == CAPTURED_AT
+    assert recording.path == PAGE_2026
+    assert recording.captured_at == CAPTURED_2026
+    assert recording.content_type == "text/html; charset=utf-8"
+    assert len(SOURCE.parse(recorded(shared_data, SOURCE)).observations) == 403
 
 
 def test_every_price_on_the_page(result: ParseResult) -> None:
@@ -231,7 +242,7 @@ def test_provenance(result: ParseResult) -> None:
         assert obs.provider == "openai"
         assert obs.currency is Currency.USD
         assert obs.observed_at == CAPTURED_AT
-        assert obs.source_url == URL
+        assert obs.source_url == PLATFORM_URL
         assert obs.published_unit == "per 1M tokens"
         assert obs.price > 0
     o1_pro = next(
@@ -249,7 +260,7 @@ def test_an_older_capture_in_another_markdown_dialect(shared_data: Path) -> None
     # "### Text tokens" headings; the same four tier tables.
     body = (shared_data / "pages/openai/tokentally_openai_docs_pricing_jina.md").read_bytes()
     older = SOURCE.parse(
-        page(SOURCE, URL, body, datetime(2025, 10, 15, tzinfo=UTC), "text/markdown")
+        page(SOURCE, PLATFORM_URL, body, datetime(2025, 10, 15, tzinfo=UTC), "text/markdown")
     )
     found = prices(older)
     assert older.problems == []
@@ -265,9 +276,6 @@ def test_an_older_capture_in_another_markdown_dialect(shared_data: Path) -> None
 
 # --- The 2026 layout: developers.openai.com/api/docs/pricing (pages-history/openai/) ---------
 
-PAGE_2026 = "pages-history/openai/lzc0403_pricing-raw_2026-08-21.html"
-URL_2026 = "https://developers.openai.com/api/docs/pricing"
-CAPTURED_2026 = datetime(2026, 8, 21, 12, 37, 46, tzinfo=UTC)  # MANIFEST.csv captured_at
 
 # Every price of the 2026 page, as its tables publish them (USD per 1M tokens), columns
 # input | cached input | cache writes | output; "-" is no price. One block per tab: the
