@@ -637,3 +637,26 @@ def test_2026_unknown_tab_section_and_column_are_problems(page_2026: bytes) -> N
     column = _parse_2026(page_2026.replace(header, b"[0,&quot;Output per minute&quot;]"))
     assert column.problems and {p.reason for p in column.problems} == {"column not understood"}
     assert column.problems[0].text == "Output per minute: 24"
+
+
+def test_2026_a_props_row_that_gains_a_value_is_refused(page_2026: bytes) -> None:
+    # The flagship props rows carry no header: their columns are known by their length. gpt-5.2's
+    # Standard row (model | input | cached input | output) given a fifth value would read as
+    # cache writes $14, output $15; it is refused instead. Six values: no layout at all.
+    row = b"[1,[[0,&quot;gpt-5.2&quot;],[0,1.75],[0,0.175],[0,14]]]"
+    assert page_2026.count(row) == 1
+    wider = _parse_2026(page_2026.replace(row, row.replace(b"[0,14]", b"[0,14],[0,15]")))
+    (problem,) = wider.problems
+    assert problem.reason == (
+        "row does not read as Input | Cached input | Cache writes | Output: "
+        "cache writes not between input and twice input"
+    )
+    assert problem.where == "Flagship models [standard tab] TextTokenPricingTables: props row 10"
+    for component in ("input", "cached_input", "cache_write", "output"):
+        assert ("gpt-5.2", component, "standard") not in prices(wider)
+    assert prices(wider)[("gpt-5.2", "batch_input", "standard")] == Decimal("0.875")
+    assert len(wider.observations) == 400  # gpt-5.2's three Standard prices not stored
+
+    widest = _parse_2026(page_2026.replace(row, row.replace(b"[0,14]", b"[0,14],[0,15],[0,16]")))
+    assert [p.reason for p in widest.problems] == ["row layout not known (model and 3 or 4 prices)"]
+    assert len(widest.observations) == 400

@@ -26,7 +26,9 @@ Mapping (the project's vocabulary, as the older layouts of this page are read):
   rows are another modality's tokens, counted as skipped.
 * The flagship tables' props rows carry no header: a row of 5 values is model | input |
   cached input | cache writes | output (checked against the rendered table's header), a row
-  of 4 has no cache-write column.
+  of 4 has no cache-write column. A row whose prices do not read that way (cached input above
+  input, cache writes outside input..2×input, output below input) is a problem, so a row that
+  gains or loses a value cannot shift prices into the wrong components.
 
 Not read, counted as skipped by reason: video generation (per second), transcription
 (per minute, token prices of unstated modality), tools (per call, per GB), fine-tuning,
@@ -81,7 +83,6 @@ COLUMNS = {
     "output": Component.OUTPUT,
     "output / cost": Component.OUTPUT,
 }
-LABEL_COLUMNS = frozenset({"model", "modality", "category"})
 # The flagship tables' props rows, by length (the component's header is not in the props).
 TEXT_TOKEN_COLUMNS = {
     5: ("Input", "Cached input", "Cache writes", "Output"),
@@ -152,6 +153,9 @@ def _read_island(island: Tag, out: PageCollector, long_context: str | None) -> l
     except (json.JSONDecodeError, ValueError) as error:
         out.problem(str(island.get("props", ""))[:200], f"island props not readable: {error}", url)
         return []
+    if not isinstance(props, dict):
+        out.problem(str(props)[:200], "island props are not an object", url)
+        return []
     if "SwitcherSelector" in url:
         for option in props.get("options", []):
             if option.get("value") not in TABS:
@@ -195,7 +199,11 @@ def _text_token_tables(
     if rendered is None:
         out.problem(ctx.section, "no rendered table to check the columns against", ctx.where(""))
         return []
-    (table,) = html_tables(str(rendered))
+    tables = html_tables(str(rendered))
+    if len(tables) != 1 or len(tables[0].rows) < 2:
+        out.problem(ctx.section, "rendered table not of two header rows", ctx.where("table"))
+        return []
+    table = tables[0]
     groups, labels = (tuple(c.text for c in row) for row in table.rows[:2])
     short = tuple(
         label for group, label in zip(groups, labels, strict=True) if group == "Short context"
@@ -204,12 +212,17 @@ def _text_token_tables(
         out.problem(" | ".join(labels), "rendered header differs from the props layout", ctx.name)
         return []
     for index, row in enumerate(props.get("rows", []), start=1):
-        columns = TEXT_TOKEN_COLUMNS.get(len(row))
+        columns = TEXT_TOKEN_COLUMNS.get(len(row)) if isinstance(row, list) else None
         where = ctx.where(f"props row {index}")
         if columns is None:
-            out.problem(str(row), f"row of {len(row)} values, layout not known", where)
+            out.problem(str(row), "row layout not known (model and 3 or 4 prices)", where)
             continue
-        found += _row(out, ctx, str(row[0]), list(zip(columns, row[1:], strict=True)), where)
+        cells = _row(out, ctx, _text(row[0]), list(zip(columns, row[1:], strict=True)), where)
+        misread = _misread(cells)
+        if misread:
+            out.problem(str(row), f"row does not read as {' | '.join(columns)}: {misread}", where)
+            continue
+        found += cells
     for index, row in enumerate(table.rows[2:], start=3):
         cells = [
             (f"{group} {label}", cell.text)
@@ -218,6 +231,27 @@ def _text_token_tables(
         where = ctx.where(f"rendered table row {index}")
         found += _row(out, ctx, row[0].text, cells, where, long_context)
     return found
+
+
+def _misread(cells: list[Candidate]) -> str | None:
+    """Why a header-less props row cannot be the columns it was taken as, or None.
+
+    Its columns are known only by its length, so the row must read the way every OpenAI token
+    price does: cached input below input, cache writes from input up to twice it (1.25× on
+    this page), output not below input. A row that gained or lost a value fails here instead
+    of shifting prices into the wrong components.
+    """
+    by = {c.component.value.removeprefix("batch_"): c.price for c in cells}
+    base = by.get("input")
+    if base is None:
+        return None
+    if "cached_input" in by and by["cached_input"] > base:
+        return "cached input above input"
+    if "cache_write" in by and not base <= by["cache_write"] <= 2 * base:
+        return "cache writes not between input and twice input"
+    if "output" in by and by["output"] < base:
+        return "output below input"
+    return None
 
 
 def _grouped_table(
@@ -232,6 +266,9 @@ def _grouped_table(
     found: list[Candidate] = []
     for group in props.get("groups", []):
         for index, row in enumerate(group.get("rows", []), start=1):
+            if not isinstance(row, list) or not row:
+                out.problem(str(row), "row is not a list of cells", ctx.where("group"))
+                continue
             model = row[0] if by_category else group.get("model")
             values = list(row[1:] if by_category else row)
             names = headers[2:] if by_category else headers[1:]
