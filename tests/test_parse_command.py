@@ -124,8 +124,11 @@ def test_unknown_layout_gives_problems_and_fails(db, shared_data, capsys) -> Non
     captured = capsys.readouterr()
     (row,) = csv.DictReader(io.StringIO(captured.out))
     assert row["kind"] == "problem"
-    assert row["where"] == "page"
-    assert row["reason"].startswith("parser failed: ValueError: lambda_pricing: body is not valid")
+    assert (row["where"], row["text"]) == ("page", "ValueError")
+    assert row["reason"] == (
+        "parser failed, the source would fail: lambda_pricing: body is not valid "
+        "JSON: Expecting value: line 1 column 1 (char 0)"
+    )
     assert captured.err.strip() == (
         f"FAILED (problems reported): lambda_pricing read 0 observations, 1 problems, "
         f"0 skipped from {path}"
@@ -144,16 +147,25 @@ def test_a_page_without_prices_fails(db, shared_data, capsys) -> None:
 
 
 def test_a_drifted_page_shows_the_problem_cells(db, shared_data, tmp_path, capsys) -> None:
-    # The 2026 page with one props price changed: two cells now disagree.
+    # The 2026 page with one props price changed: two cells now disagree, the page fails.
     body = (shared_data / OPENAI_2026).read_bytes()
     cell = b"[[0,&quot;gpt-5.6-sol&quot;],[0,5],[0,0.5],[0,6.25],[0,30]]"
     drifted = tmp_path / "drifted.html"
     drifted.write_bytes(body.replace(cell, cell.replace(b"[0,5]", b"[0,6]")))
     assert _parse(db, "openai_pricing", str(drifted), "--format", "json") == 1
     out = json.loads(capsys.readouterr().out)
-    assert len(out["observations"]) == 402
-    assert [p["text"] for p in out["problems"]] == ["6 vs $5.00", "6 vs 5"]
-    assert out["summary"].startswith("FAILED (problems reported): openai_pricing read 402")
+    assert out["observations"] == []
+    conflicts, failure = out["problems"][:2], out["problems"][2]
+    assert [p["text"] for p in conflicts] == ["6 vs $5.00", "6 vs 5"]
+    assert (failure["where"], failure["text"]) == ("page", "PriceConflict")
+    assert failure["reason"].startswith(
+        "parser failed, the source would fail: openai_pricing: conflicting prices for "
+        "gpt-5.6-sol input standard: "
+    )
+    assert out["summary"] == (
+        f"FAILED (problems reported): openai_pricing read 0 observations, 3 problems, "
+        f"279 skipped from {drifted}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from schemas.enums import Component, Currency, Leg
 from scrapers.base import ParseResult
 from scrapers.registry import all_sources
 from scrapers.sources.openai_pricing import PLATFORM_URL, SOURCE, URL
+from scrapers.sources.openai_pricing_2026 import PriceConflict
 from tests.pricing_pages import expect, page, prices, recorded
 
 # The page before 2026 (platform.openai.com/docs/pricing), Markdown recordings in pages/openai/.
@@ -598,15 +599,21 @@ def test_2026_standard_prices_match_the_pricing_page_facts(
     assert compared == 3  # gpt-4o-2024-05-13 ($5 / $15), gpt-3.5-turbo-0125, gpt-3.5-turbo-1106
 
 
-def test_2026_conflicting_cells_fail_with_both_named(page_2026: bytes) -> None:
+def test_2026_conflicting_cells_fail_the_page_naming_both(page_2026: bytes) -> None:
     # The Standard pane's props say gpt-5.6-sol input 5; make them say 6, while the rendered
     # table of the same pane (and the cyber table) still print $5.00.
     original = b"[[0,&quot;gpt-5.6-sol&quot;],[0,5],[0,0.5],[0,6.25],[0,30]]"
     assert page_2026.count(original) == 1
-    altered = _parse_2026(page_2026.replace(original, original.replace(b"[0,5]", b"[0,6]")))
-    # Two other cells print that price: the pane's rendered table and the cyber table.
-    first, second = altered.problems
+    with pytest.raises(PriceConflict) as failed:
+        _parse_2026(page_2026.replace(original, original.replace(b"[0,5]", b"[0,6]")))
     props = "Flagship models [standard tab] TextTokenPricingTables: props row 1, 'Input' says 6"
+    assert str(failed.value) == (
+        f"openai_pricing: conflicting prices for gpt-5.6-sol input standard: {props}, "
+        "Flagship models [standard tab] TextTokenPricingTables: rendered table row 3, "
+        "'Short context Input' says $5.00 (and 1 more)"
+    )
+    # Two other cells print that price: the pane's rendered table and the cyber table.
+    first, second = failed.value.result.problems
     for problem in (first, second):
         assert problem.reason.startswith("conflicting prices for gpt-5.6-sol input standard: ")
         assert props in problem.reason
@@ -616,8 +623,7 @@ def test_2026_conflicting_cells_fail_with_both_named(page_2026: bytes) -> None:
         "Cyber models [standard tab] GroupedPricingTable: group 'gpt-5.6-sol' row 1, "
         "'Short context Input' says 5"
     )
-    assert ("gpt-5.6-sol", "input", "standard") not in prices(altered)  # neither value kept
-    assert len(altered.observations) == 402
+    assert failed.value.result.observations == []  # nothing of the page is stored
 
 
 def test_2026_unknown_tab_section_and_column_are_problems(page_2026: bytes) -> None:

@@ -150,21 +150,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _parse(source, page):
-    """The parser's result; a parser that raises (as a nightly run would fail the source) is
-    reported as one problem naming the exception, so every format shows it."""
+    """The parser's result. A parser that raises fails its source in a nightly run (nothing of
+    the page is stored): that is shown as no observations and a problem naming the exception,
+    after the problems the parser reported before failing (an exception's ``result``)."""
     from schemas.observation import ParseProblem
     from scrapers.base import ParseResult
 
     try:
         return source.parse(page)
     except Exception as exc:  # the page, not this command, is what failed
+        partial = getattr(exc, "result", None)
         result = ParseResult()
+        if isinstance(partial, ParseResult):
+            result.problems.extend(partial.problems)
+            result.skipped.update(partial.skipped)
         result.problems.append(
             ParseProblem(
                 source=source.name,
                 url=page.url,
-                text=page.body[:120].decode("utf-8", "replace"),
-                reason=f"parser failed: {type(exc).__name__}: {exc}",
+                text=type(exc).__name__,
+                reason=f"parser failed, the source would fail: {exc}",
                 where="page",
             )
         )

@@ -34,7 +34,9 @@ Not read, counted as skipped by reason: video generation (per second), transcrip
 (per minute, token prices of unstated modality), tools (per call, per GB), fine-tuning,
 per-character TTS prices, "Free" moderation, "-" cells. Anything else that looks like a price
 and is not understood (an unknown section, tab, column, modality, island component, model
-label or cell) is a parse problem naming where it is and its text.
+label or cell) is a parse problem naming where it is and its text. Two cells that give one
+(sku, component, tier) different prices fail the page (:class:`PriceConflict`), each conflict
+reported naming both cells: nothing of such a page is stored.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from bs4 import BeautifulSoup, Tag
 from schemas.enums import Component, Currency
 from schemas.observation import GLOBAL_REGION
 from schemas.units import CanonicalUnit, NotAPrice, PriceParseError, parse_price, parse_unit
+from scrapers.base import ParseResult
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.json_numbers import JsonNumber, loads_exact, published_text
 from scrapers.pricing_tables.headers import find_context_tiers, normalize
@@ -106,6 +109,19 @@ def is_2026_layout(text: str) -> bool:
     return "<astro-island" in text and "content-switcher-pane" in text
 
 
+class PriceConflict(ValueError):
+    """One page gives two different prices for one (sku, component, tier): the page fails.
+
+    Attributes:
+        result: What the page gave up to the failure, its problems naming every conflict (for
+            ``deflator parse`` to show them all).
+    """
+
+    def __init__(self, message: str, result: ParseResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One price read off the page, before the page-wide agreement check."""
@@ -132,7 +148,11 @@ class _Island:
 
 
 def parse_2026(text: str, out: PageCollector) -> None:
-    """Read the 2026 page's every section and tab into ``out`` (observations, problems, skips)."""
+    """Read the 2026 page's every section and tab into ``out`` (observations, problems, skips).
+
+    Raises:
+        PriceConflict: two cells of the page give one key different prices.
+    """
     soup = BeautifulSoup(text, "html.parser")  # lxml moves the <p> out of <h2><p>
     article = soup.find("article", id="mainContent")
     if not isinstance(article, Tag):
@@ -374,23 +394,30 @@ def _price(out: PageCollector, value: object, unit: str, where: str) -> Decimal 
 
 
 def _record_agreed(out: PageCollector, candidates: list[Candidate]) -> None:
-    """Record every price; two cells giving one key different prices are both refused."""
+    """Record every price, unless two cells give one key different prices.
+
+    A conflict is never resolved by order: each is reported as a problem naming both cells,
+    and the page then fails (:class:`PriceConflict`), so the source keeps its previous prices.
+
+    Raises:
+        PriceConflict: some key got two different prices on this page.
+    """
     first: dict[tuple[str, Component, str], Candidate] = {}
-    conflicted: set[tuple[str, Component, str]] = set()
+    conflicts: list[str] = []
     for cand in candidates:
         key = (cand.sku, cand.component, cand.tier)
         kept = first.setdefault(key, cand)
         if kept.price != cand.price:
-            conflicted.add(key)
-            out.problem(
-                f"{kept.text} vs {cand.text}",
+            reason = (
                 f"conflicting prices for {cand.sku} {cand.component.value} {cand.tier}: "
-                f"{kept.where} says {kept.text}, {cand.where} says {cand.text}",
-                cand.where,
+                f"{kept.where} says {kept.text}, {cand.where} says {cand.text}"
             )
-    for key, cand in first.items():
-        if key in conflicted:
-            continue
+            out.problem(f"{kept.text} vs {cand.text}", reason, cand.where)
+            conflicts.append(reason)
+    if conflicts:
+        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+        raise PriceConflict(f"{out.source}: {conflicts[0]}{more}", out.result)
+    for cand in first.values():
         out.price(
             provider=PROVIDER,
             sku=cand.sku,
