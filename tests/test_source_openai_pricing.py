@@ -666,3 +666,15 @@ def test_2026_a_props_row_that_gains_a_value_is_refused(page_2026: bytes) -> Non
     widest = _parse_2026(page_2026.replace(row, row.replace(b"[0,14]", b"[0,14],[0,15],[0,16]")))
     assert [p.reason for p in widest.problems] == ["row layout not known (model and 3 or 4 prices)"]
     assert len(widest.observations) == 400
+
+
+def test_2026_a_price_in_the_prose_is_a_problem(page_2026: bytes) -> None:
+    # The page's text outside its tables states no price; one written there is reported.
+    note = b"Tokens used for built-in tools are billed at the chosen model's per-token rates."
+    assert page_2026.count(note) == 1
+    noted = _parse_2026(page_2026.replace(note, note + b" Web search costs $12.00 / 1k calls."))
+    (problem,) = noted.problems
+    assert problem.reason == "price in the page's text, outside its tables: not read"
+    assert problem.where == "prose"
+    assert "Web search costs $12.00 / 1k calls." in problem.text
+    assert len(noted.observations) == 403

@@ -54,8 +54,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Run SOURCE's parser on FILE and print the observations it would store (sku, model, "
         "component, tier, region, price, currency, unit, effective date, published text), the "
         "problems it reports (where, text, reason), what it skipped, and a one-line summary. "
-        "Nothing is fetched and the warehouse is not opened. Exit status 1 when the page gave "
-        "problems or no observations, 2 on a usage error, 0 otherwise."
+        "Nothing is fetched and the warehouse is not opened; FILE is one page (a paged API's "
+        "next pages are not followed). Exit status 1 when the page gave problems or no "
+        "observations (or the parser failed), 2 on a usage error, 0 otherwise."
     )
     parser.epilog = (
         "examples:\n"

@@ -99,6 +99,7 @@ _CONTEXT_NOTE = re.compile(r"^(?P<id>\S+)\s*\((?:<|≤)\s*(?P<size>\d+)k context
 _META = re.compile(r"^prices (per .+?)(?: unless noted)?\.?$", re.I)
 _META_CLASS = re.compile(r"pricing-(?:section|switcher)-meta")
 _PRICE_LIKE = re.compile(r"\d")
+_PROSE_PRICE = re.compile(r"[$€£¥]\s?\d")
 _NON_TOKEN = re.compile(
     r"/\s*((?:1m\s+|1k\s+)?(?:characters?|minutes?|seconds?|hours?|calls?|gb))\b"
 )
@@ -160,9 +161,21 @@ def parse_2026(text: str, out: PageCollector) -> None:
         return
     candidates: list[Candidate] = []
     long_context = _long_context_tiers(article, out)
-    for island in article.find_all("astro-island"):
+    islands = article.find_all("astro-island")
+    for island in islands:
         candidates += _read_island(island, out, long_context)
+    _report_prose_prices(article, islands, out)
     _record_agreed(out, candidates)
+
+
+def _report_prose_prices(article: Tag, islands: list[Tag], out: PageCollector) -> None:
+    """A price written in the page's text outside its tables is not read: say so."""
+    for node in [*islands, *article.find_all(["style", "script"])]:
+        node.extract()
+    text = " ".join(article.get_text(" ", strip=True).split())
+    for match in _PROSE_PRICE.finditer(text):
+        snippet = text[max(0, match.start() - 60) : match.end() + 60]
+        out.problem(snippet, "price in the page's text, outside its tables: not read", "prose")
 
 
 def _read_island(island: Tag, out: PageCollector, long_context: str | None) -> list[Candidate]:
