@@ -13,6 +13,7 @@ import argparse
 import csv
 import json
 import sys
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,7 +51,7 @@ CONTENT_TYPES = {
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
+    parser.description = textwrap.fill(
         "Run SOURCE's parser on FILE and print the observations it would store (sku, model, "
         "component, tier, region, price, currency, unit, effective date, published text), the "
         "problems it reports (where, text, reason), what it skipped, and a one-line summary. "
