@@ -205,3 +205,29 @@ def test_at_and_url_reach_the_parser(db, shared_data, capsys) -> None:
     out = json.loads(capsys.readouterr().out)
     assert out["observed_at"] == "2026-03-01T00:00:00+00:00"
     assert out["url"] == "https://example.test/denvr.json"
+
+
+def test_a_capture_in_the_manifest_gets_its_url_and_time(db, shared_data, capsys) -> None:
+    # pages-history/MANIFEST.csv: costiash_pricing_2025-11-24.md, captured 2025-11-24T21:08:35Z
+    # from https://docs.claude.com/en/docs/about-claude/pricing (not a recording of the source).
+    path = shared_data / "pages-history/anthropic/costiash_pricing_2025-11-24.md"
+    assert _parse(db, "anthropic_pricing", str(path), "--format", "json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["url"] == "https://docs.claude.com/en/docs/about-claude/pricing"
+    assert out["observed_at"] == "2025-11-24T21:08:35+00:00"
+    assert len(out["observations"]) == 78
+
+
+def test_a_source_without_recordings_reads_a_file_by_its_extension(db, shared_data, capsys):
+    # mistral_pricing has live URLs only (no recording to take a Content-Type from) and this
+    # excerpt of OpenAI's page is in no manifest: it is read as HTML by its extension, at the
+    # source's URL, and gives no Mistral prices.
+    path = shared_data / "pages/openai/nougentracker_openai_pricing_excerpt.html"
+    assert _parse(db, "mistral_pricing", str(path), "--at", "2026-08-21", "--format", "json") == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["url"] == "https://mistral.ai/pricing"
+    assert out["observed_at"] == "2026-08-21T00:00:00+00:00"
+    assert out["summary"] == (
+        f"FAILED (no prices found): mistral_pricing read 0 observations, 0 problems, "
+        f"6 skipped from {path}"
+    )

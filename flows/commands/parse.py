@@ -65,8 +65,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "$DEFLATOR_SHARED_DATA/pages-history/openai/lzc0403_pricing-raw_2026-08-21.html \\\n"
         "      --url https://developers.openai.com/api/docs/pricing --at 2026-08-21T12:37:46Z\n"
         "  deflator parse openrouter page.json --format json | jq .summary\n\n"
-        "A FILE that is one of the source's recordings gets that recording's URL, capture time "
-        "and Content-Type unless --url / --at say otherwise."
+        "A FILE that is one of the source's recordings, or is listed in "
+        "pages-history/MANIFEST.csv, gets its URL, capture time and Content-Type unless "
+        "--url / --at / --content-type say otherwise."
     )
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("source", metavar="SOURCE", help="source name (see `deflator sources`)")
@@ -74,13 +75,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url",
         help="URL the parser sees the page as (some sources dispatch on it); default: the "
-        "recording's URL for a recorded file, else the source's first URL",
+        "recorded URL of a known capture, else the source's first URL",
     )
     parser.add_argument(
         "--at",
         metavar="TIMESTAMP",
         help="when the page was observed, ISO 8601 (2026-08-21T12:37:46Z; a date means "
-        "midnight UTC); default: the recording's capture time, else now",
+        "midnight UTC); default: the capture time of a known capture, else now",
     )
     parser.add_argument(
         "--content-type",
@@ -124,8 +125,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     url = args.url or (recording.url if recording else source.urls[0])
     content_type = (
         args.content_type
+        or (recording.content_type if recording else None)
         or CONTENT_TYPES.get(path.suffix.lower())
-        or (recording.content_type if recording else source.recordings[0].content_type)
+        or (source.recordings[0].content_type if source.recordings else "text/plain")
     )
     page = FetchedPage(
         source=source.name,
@@ -179,11 +181,27 @@ def _parse(source, page):
 
 
 def _recording_of(source, path: Path, settings: Settings):
-    """The source's recording that ``path`` is, if any (compared as resolved paths)."""
+    """What is known of ``path`` as a capture: one of the source's recordings, else its row in
+    ``pages-history/MANIFEST.csv`` (URL, ``captured_at``, Content-Type), else None."""
+    from scrapers.base import Recording
+
     resolved = path.resolve()
     for recording in source.recordings:
         if (settings.shared_data / recording.path).resolve() == resolved:
             return recording
+    history = settings.shared_data / "pages-history"
+    manifest = history / "MANIFEST.csv"
+    if not manifest.is_file():
+        return None
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if (history / row["provider"] / row["file"]).resolve() == resolved:
+                return Recording(
+                    url=row["url"],
+                    path=f"pages-history/{row['provider']}/{row['file']}",
+                    captured_at=_timestamp(row["captured_at"]),
+                    content_type=row["content_type"],
+                )
     return None
 
 
