@@ -29,6 +29,10 @@ Mapping (the project's vocabulary, as the older layouts of this page are read):
   of 4 has no cache-write column. A row whose prices do not read that way (cached input above
   input, cache writes outside input..2×input, output below input) is a problem, so a row that
   gains or loses a value cannot shift prices into the wrong components.
+* ``published_text`` is the value as the page holds it: the props number (``5``, ``0.0375``)
+  or the rendered cell (``$5.00``); the unit is the section's "Prices per 1M tokens.".
+* A price written in the page's text outside its tables is a problem (none on the 2026-08-21
+  capture).
 
 Not read, counted as skipped by reason: video generation (per second), transcription
 (per minute, token prices of unstated modality), tools (per call, per GB), fine-tuning,
