@@ -678,3 +678,25 @@ def test_2026_a_price_in_the_prose_is_a_problem(page_2026: bytes) -> None:
     assert problem.where == "prose"
     assert "Web search costs $12.00 / 1k calls." in problem.text
     assert len(noted.observations) == 403
+
+
+def test_2026_a_label_naming_two_models_gives_one_sku_each(page_2026: bytes) -> None:
+    # gpt-5.2's Standard row relabelled "gpt-5.2 / gpt-5.2-chat": both get its $1.75 / $14;
+    # a label with a badge ("gpt-5.2 New") is not a model id and is a problem.
+    label = b"[1,[[0,&quot;gpt-5.2&quot;],[0,1.75]"
+    assert page_2026.count(label) == 1
+    both = _parse_2026(
+        page_2026.replace(label, label.replace(b"gpt-5.2", b"gpt-5.2 / gpt-5.2-chat"))
+    )
+    assert both.problems == []
+    found = prices(both)
+    assert found[("gpt-5.2", "input", "standard")] == Decimal("1.75")
+    assert found[("gpt-5.2-chat", "input", "standard")] == Decimal("1.75")
+    assert found[("gpt-5.2-chat", "output", "standard")] == Decimal("14")
+    assert len(both.observations) == 406
+
+    badged = _parse_2026(page_2026.replace(label, label.replace(b"gpt-5.2", b"gpt-5.2 New")))
+    assert [(p.text, p.reason) for p in badged.problems] == [
+        ("gpt-5.2 New", "model name not understood")
+    ]
+    assert ("gpt-5.2", "input", "standard") not in prices(badged)

@@ -29,6 +29,8 @@ Mapping (the project's vocabulary, as the older layouts of this page are read):
   of 4 has no cache-write column. A row whose prices do not read that way (cached input above
   input, cache writes outside input..2×input, output below input) is a problem, so a row that
   gains or loses a value cannot shift prices into the wrong components.
+* A model label names one model id (a badge or note other than the context length makes it
+  a problem); "gpt-a / gpt-b" gives one sku per model at the same prices.
 * ``published_text`` is the value as the page holds it: the props number (``5``, ``0.0375``)
   or the rendered cell (``$5.00``); the unit is the section's "Prices per 1M tokens.".
 * A price written in the page's text outside its tables is a problem (none on the 2026-08-21
@@ -336,8 +338,8 @@ def _row(
     long_context: str | None = None,
 ) -> list[Candidate]:
     """The prices of one row: ``cells`` are (column header, value) pairs."""
-    sku = _sku(label)
-    if sku is None:
+    skus = _skus(label)
+    if not skus:
         if any(_is_price_like(value) for _, value in cells):
             out.problem(label, "model name not understood", where)
         return []
@@ -354,7 +356,8 @@ def _row(
         if price is None:
             continue
         final, tier = _with_mode(component, ctx.mode, context_tier)
-        found.append(Candidate(sku, label, final, tier, price, _text(value), cell_where))
+        for sku in skus:
+            found.append(Candidate(sku, label, final, tier, price, _text(value), cell_where))
     return found
 
 
@@ -448,6 +451,13 @@ def _record_agreed(out: PageCollector, candidates: list[Candidate]) -> None:
             published_unit="per 1M tokens",
             where=cand.where,
         )
+
+
+def _skus(label: str) -> list[str]:
+    """The skus a model label names: one, or one per model of "gpt-a / gpt-b" (the same
+    prices for each); empty when any part is not a plain model id."""
+    skus = [_sku(part) for part in label.split(" / ")]
+    return [sku for sku in skus if sku] if all(skus) else []
 
 
 def _sku(label: str) -> str | None:
