@@ -700,3 +700,18 @@ def test_2026_a_label_naming_two_models_gives_one_sku_each(page_2026: bytes) -> 
         ("gpt-5.2 New", "model name not understood")
     ]
     assert ("gpt-5.2", "input", "standard") not in prices(badged)
+
+
+def test_2026_page_agrees_with_the_2025_capture_on_every_common_price(
+    result: ParseResult, result_2026: ParseResult
+) -> None:
+    # The same keys read off the two layouts (platform.openai.com Markdown, 2025-11-21, and the
+    # developers.openai.com tabs, 2026-08-21): no list price of a model on both changed, so a
+    # tab read into the wrong tier or component would show here as a difference.
+    before, after = prices(result), prices(result_2026)
+    common = before.keys() & after.keys()
+    assert len(common) == 183
+    assert {key: (before[key], after[key]) for key in common if before[key] != after[key]} == {}
+    tiers = {tier for (_, _, tier) in common}
+    assert tiers == {"standard", "batch", "flex", "priority"}
+    assert ("gpt-4o", "input", "priority") in common and ("gpt-5", "output", "flex") in common
