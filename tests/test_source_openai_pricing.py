@@ -610,11 +610,12 @@ def test_2026_conflicting_cells_fail_the_page_naming_both(page_2026: bytes) -> N
     assert str(failed.value) == (
         f"openai_pricing: conflicting prices for gpt-5.6-sol input standard: {props}, "
         "Flagship models [standard tab] TextTokenPricingTables: rendered table row 3, "
-        "'Short context Input' says $5.00 (and 1 more)"
+        "'Short context Input' says $5.00 (and 2 more)"
     )
-    # Two other cells print that price: the pane's rendered table and the cyber table.
-    first, second = failed.value.result.problems
-    for problem in (first, second):
+    # Three other cells give that price: the pane's rendered table, the cyber table's data
+    # and the cyber table as rendered.
+    first, second, third = failed.value.result.problems
+    for problem in (first, second, third):
         assert problem.reason.startswith("conflicting prices for gpt-5.6-sol input standard: ")
         assert props in problem.reason
     assert first.reason.endswith("rendered table row 3, 'Short context Input' says $5.00")
@@ -622,6 +623,10 @@ def test_2026_conflicting_cells_fail_the_page_naming_both(page_2026: bytes) -> N
     assert second.reason.endswith(
         "Cyber models [standard tab] GroupedPricingTable: group 'gpt-5.6-sol' row 1, "
         "'Short context Input' says 5"
+    )
+    assert third.reason.endswith(
+        "Cyber models [standard tab] GroupedPricingTable rendered: group 'gpt-5.6-sol' row 1, "
+        "'Short context Input' says $5.00"
     )
     assert failed.value.result.observations == []  # nothing of the page is stored
 
@@ -715,3 +720,18 @@ def test_2026_page_agrees_with_the_2025_capture_on_every_common_price(
     tiers = {tier for (_, _, tier) in common}
     assert tiers == {"standard", "batch", "flex", "priority"}
     assert ("gpt-4o", "input", "priority") in common and ("gpt-5", "output", "flex") in common
+
+
+def test_2026_printed_prices_must_agree_with_the_tables_data(page_2026: bytes) -> None:
+    # The specialized table prints chat-latest "$5.00 | $0.50 | $30.00"; its data says 5, 0.5,
+    # 30. Data saying output 32 disagrees with the printed cell: the page fails.
+    data = b"[0,&quot;chat-latest&quot;],[0,5],[0,0.5],[0,30]"
+    assert page_2026.count(data) == 1
+    with pytest.raises(PriceConflict) as failed:
+        _parse_2026(page_2026.replace(data, data.replace(b"[0,30]", b"[0,32]")))
+    (problem,) = failed.value.result.problems
+    assert problem.reason == (
+        "conflicting prices for chat-latest output standard: Specialized models [standard tab] "
+        "GroupedPricingTable: group 'ChatGPT' row 1, 'Output' says 32, Specialized models "
+        "[standard tab] GroupedPricingTable rendered: group 'ChatGPT' row 1, 'Output' says $30.00"
+    )

@@ -8,7 +8,8 @@ table's complete data in Astro's serialisation (``[0, value]`` for a value, ``[1
 for an array). The server-rendered ``<table>`` inside an island shows only the first rows
 (the rest are expanded in the browser), so the props are read for the rows; the rendered
 table is read as well where it carries prices the props do not (the long-context columns of
-the flagship tables), and every price the two give for one key must agree.
+the flagship tables) and, for the other tables, as a check: every price the two give for one
+key must agree.
 
 Mapping (the project's vocabulary, as the older layouts of this page are read):
 
@@ -52,6 +53,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 
 from bs4 import BeautifulSoup, Tag
 
@@ -225,7 +227,8 @@ def _read_island(island: Tag, out: PageCollector, long_context: str | None) -> l
     if name == "TextTokenPricingTables":
         return _text_token_tables(island, props, context, out, long_context)
     if name == "GroupedPricingTable":
-        return _grouped_table(props, context, out, long_context)
+        found = _grouped_table(props, context, out, long_context)
+        return found + _rendered_grouped_table(island, context, out, long_context)
     out.problem(_first_price(props), f"table component not known: {name!r}", context.where(url))
     return []
 
@@ -291,6 +294,42 @@ def _misread(cells: list[Candidate]) -> str | None:
     if "output" in by and by["output"] < base:
         return "output below input"
     return None
+
+
+def _rendered_grouped_table(
+    island: Tag, ctx: _Island, out: PageCollector, long_context: str | None
+) -> list[Candidate]:
+    """The prices the island's rendered table prints (its first rows), read like its props.
+
+    They are candidates like the props' own, so a printed price that differs from the data is
+    a conflict. What it skips is already counted from the props; its problems are reported.
+    """
+    rendered = island.find("table")
+    tables = html_tables(str(rendered)) if rendered is not None else []
+    if len(tables) != 1 or not 1 <= tables[0].header_rows <= 2:
+        out.problem(ctx.section, "rendered table not of one or two header rows", ctx.where(""))
+        return []
+    table = tables[0]
+    head = table.header_rows
+    props: dict = {
+        "headings": [cell.text for cell in table.rows[head - 1]],
+        "groups": [
+            {"model": row[0].text, "rows": [[cell.text for cell in row[1:]]]}
+            for row in table.rows[head:]
+        ],
+    }
+    if head == 2:
+        props["headingGroups"] = [
+            {"label": label, "colSpan": len(list(run))}
+            for label, run in groupby(cell.text for cell in table.rows[0])
+        ]
+    shadow = PageCollector(
+        out.page, source=out.source, leg=out.leg, parser_version=out.parser_version
+    )
+    rendered_ctx = _Island(ctx.section, ctx.tab, ctx.mode, ctx.unit, f"{ctx.name} rendered")
+    found = _grouped_table(props, rendered_ctx, shadow, long_context)
+    out.result.problems.extend(shadow.result.problems)
+    return found
 
 
 def _grouped_table(
