@@ -10,10 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from schemas.enums import Component, Currency, Leg
 from scrapers.base import ParseResult
+from scrapers.json_numbers import published_text
 from scrapers.registry import all_sources
+from scrapers.sources.astro_islands import astro_value, island_props
 from scrapers.sources.openai_pricing import PLATFORM_URL, SOURCE, URL
 from scrapers.sources.openai_pricing_2026 import PriceConflict
 from tests.pricing_pages import expect, page, prices, recorded
@@ -735,3 +738,17 @@ def test_2026_printed_prices_must_agree_with_the_tables_data(page_2026: bytes) -
         "GroupedPricingTable: group 'ChatGPT' row 1, 'Output' says 32, Specialized models "
         "[standard tab] GroupedPricingTable rendered: group 'ChatGPT' row 1, 'Output' says $30.00"
     )
+
+
+def test_astro_island_props_are_decoded_exactly(page_2026: bytes) -> None:
+    soup = BeautifulSoup(page_2026, "html.parser")
+    switcher, standard = soup.find("article", id="mainContent").find_all("astro-island")[:2]
+    options = island_props(switcher)["options"]
+    assert [o["label"] for o in options] == ["Standard", "Batch", "Flex", "Fast mode"]
+    assert [o["value"] for o in options] == ["standard", "batch", "flex", "fast"]
+    rows = island_props(standard)["rows"]
+    assert rows[6] == ["gpt-5.4-mini", 0.75, Decimal("0.075"), "-", 4.5]
+    assert published_text(rows[6][2]) == "0.075" and isinstance(rows[6][2], Decimal)
+    assert astro_value({"a": [1, [[0, 1], [0, "x"]]]}) == {"a": [1, "x"]}
+    with pytest.raises(ValueError, match="Astro value tag 7 not known"):
+        astro_value([7, "x"])

@@ -48,9 +48,7 @@ reported naming both cells: nothing of such a page is stored.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
@@ -62,9 +60,10 @@ from schemas.observation import GLOBAL_REGION
 from schemas.units import CanonicalUnit, NotAPrice, PriceParseError, parse_price, parse_unit
 from scrapers.base import ParseResult
 from scrapers.collect import PageCollector, round_to_stored_scale
-from scrapers.json_numbers import JsonNumber, loads_exact, published_text
+from scrapers.json_numbers import JsonNumber, published_text
 from scrapers.pricing_tables.headers import find_context_tiers, normalize
 from scrapers.pricing_tables.html import html_tables
+from scrapers.sources.astro_islands import island_props, price_like_values, visible_text
 
 PROVIDER = "openai"
 STANDARD = "standard"
@@ -190,8 +189,8 @@ def _read_island(island: Tag, out: PageCollector, long_context: str | None) -> l
     url = str(island.get("component-url", ""))
     name = str(island.get("component-export", ""))
     try:
-        props = astro_value(loads_exact(str(island.get("props", "{}"))))
-    except (json.JSONDecodeError, ValueError) as error:
+        props = island_props(island)
+    except ValueError as error:  # json.JSONDecodeError is one
         out.problem(str(island.get("props", ""))[:200], f"island props not readable: {error}", url)
         return []
     if not isinstance(props, dict):
@@ -209,7 +208,7 @@ def _read_island(island: Tag, out: PageCollector, long_context: str | None) -> l
     context = _Island(section, tab, TABS.get(tab, ""), _unit_of(island, heading), name)
     title = section.lower()
     if title in SKIPPED_SECTIONS:
-        for _cell in _price_like_cells(props):
+        for _cell in price_like_values(props):
             out.skip(f"section not tracked: {section} ({SKIPPED_SECTIONS[title]})")
         return []
     if title not in READ_SECTIONS:
@@ -222,7 +221,7 @@ def _read_island(island: Tag, out: PageCollector, long_context: str | None) -> l
         out.problem(section, "no unit stated for this section", context.where("meta"))
         return []
     footnote = props.get("allModelsFootnote")
-    if footnote and "uplift" in _text(footnote):
+    if footnote and "uplift" in visible_text(footnote):
         out.skip("regional processing (data residency) uplift stated as a percentage")
     if name == "TextTokenPricingTables":
         return _text_token_tables(island, props, context, out, long_context)
@@ -259,7 +258,9 @@ def _text_token_tables(
         if columns is None:
             out.problem(str(row), "row layout not known (model and 3 or 4 prices)", where)
             continue
-        cells = _row(out, ctx, _text(row[0]), list(zip(columns, row[1:], strict=True)), where)
+        cells = _row(
+            out, ctx, visible_text(row[0]), list(zip(columns, row[1:], strict=True)), where
+        )
         misread = _misread(cells)
         if misread:
             out.problem(str(row), f"row does not read as {' | '.join(columns)}: {misread}", where)
@@ -335,7 +336,7 @@ def _rendered_grouped_table(
 def _grouped_table(
     props: dict, ctx: _Island, out: PageCollector, long_context: str | None
 ) -> list[Candidate]:
-    labels = [_text(h) for h in props.get("headingLabels") or props.get("headings", [])]
+    labels = [visible_text(h) for h in props.get("headingLabels") or props.get("headings", [])]
     groups = _group_labels(props, len(labels))
     headers = [f"{g} {label}".strip() for g, label in zip(groups, labels, strict=True)]
     lowered = [label.lower() for label in labels]
@@ -356,7 +357,7 @@ def _grouped_table(
                 continue
             cells = list(zip(names, values, strict=True))
             if modality:
-                kind = _text(cells.pop(0)[1]).lower()
+                kind = visible_text(cells.pop(0)[1]).lower()
                 if kind in MODALITIES_SKIPPED:
                     for _ in (c for c in cells if _is_price_like(c[1])):
                         out.skip(f"another modality: {kind} tokens")
@@ -364,7 +365,7 @@ def _grouped_table(
                 if kind != "text":
                     out.problem(kind, "modality not known", where)
                     continue
-            found += _row(out, ctx, _text(model), cells, where, long_context)
+            found += _row(out, ctx, visible_text(model), cells, where, long_context)
     return found
 
 
@@ -388,7 +389,7 @@ def _row(
         column = _column(header, long_context)
         if column is None:
             if _is_price_like(value):
-                out.problem(f"{header}: {_text(value)}", "column not understood", cell_where)
+                out.problem(f"{header}: {visible_text(value)}", "column not understood", cell_where)
             continue
         component, context_tier = column
         price = _price(out, value, ctx.unit or "", cell_where)
@@ -396,7 +397,7 @@ def _row(
             continue
         final, tier = _with_mode(component, ctx.mode, context_tier)
         for sku in skus:
-            found.append(Candidate(sku, label, final, tier, price, _text(value), cell_where))
+            found.append(Candidate(sku, label, final, tier, price, visible_text(value), cell_where))
     return found
 
 
@@ -427,13 +428,13 @@ def _with_mode(component: Component, mode: str, context: str | None) -> tuple[Co
 
 def _price(out: PageCollector, value: object, unit: str, where: str) -> Decimal | None:
     """A cell's price in USD per 1M tokens, or None (skip or problem already handed over)."""
-    if value is None or _text(value).strip() in {"", "-", "—"}:
+    if value is None or visible_text(value).strip() in {"", "-", "—"}:
         out.skip("no price stated")
         return None
     if isinstance(value, int | JsonNumber):
         text, hint = f"${published_text(value)}", unit
     else:
-        text, hint = _text(value), unit
+        text, hint = visible_text(value), unit
         non_token = _NON_TOKEN.search(text.lower())
         if non_token:
             out.skip(f"unit not tracked: per {non_token.group(1)}")
@@ -519,8 +520,8 @@ def _long_context_tiers(article: Tag, out: PageCollector) -> str | None:
     found: set[str] = set()
     for island in article.find_all("astro-island"):
         try:
-            props = astro_value(loads_exact(str(island.get("props", "{}"))))
-        except (json.JSONDecodeError, ValueError):
+            props = island_props(island)
+        except ValueError:
             continue
         for group in props.get("headingGroups") or []:
             label = group.get("label")
@@ -539,7 +540,7 @@ def _group_labels(props: dict, width: int) -> list[str]:
     labels: list[str] = []
     for group in props.get("headingGroups") or [{"label": "", "colSpan": width}]:
         label = group.get("label")
-        text = _text(label)
+        text = visible_text(label)
         labels += [text] * int(group.get("colSpan", 1))
     return labels if len(labels) == width else [""] * width
 
@@ -560,54 +561,9 @@ def _unit_of(island: Tag, heading: Tag | None) -> str | None:
     return None
 
 
-def astro_value(value: object) -> object:
-    """Decode Astro's props serialisation: ``[0, v]`` is a value, ``[1, [...]]`` an array."""
-    if isinstance(value, dict):
-        return {key: astro_value(item) for key, item in value.items()}
-    if not isinstance(value, list) or not value or len(value) > 2:
-        raise ValueError(f"not an Astro-serialised value: {str(value)[:80]}")
-    tag, *rest = value
-    inner = rest[0] if rest else None
-    if tag == 0:
-        return astro_value(inner) if isinstance(inner, dict) else inner
-    if tag == 1 and isinstance(inner, list):
-        return [astro_value(item) for item in inner]
-    raise ValueError(f"Astro value tag {tag!r} not known")
-
-
-def _text(value: object) -> str:
-    """Visible text of a props value (plain, a number, or ``{"__pricingHtml": ...}``)."""
-    if isinstance(value, dict):
-        for key in ("__pricingHtml", "__pricingTooltipHeading", "label"):
-            if key in value:
-                return _text(value[key])
-        return str(value)
-    if isinstance(value, str) and "<" in value:
-        return BeautifulSoup(value, "lxml").get_text(" ", strip=True)
-    return "" if value is None else published_text(value)
-
-
 def _is_price_like(value: object) -> bool:
-    return isinstance(value, int | JsonNumber) or bool(_PRICE_LIKE.search(_text(value)))
-
-
-def _price_like_cells(props: dict) -> Iterator[object]:
-    """Every number or text with a "$" in a table's rows (for counting skipped prices)."""
-    yield from _walk([props.get("rows", []), props.get("groups", [])])
-
-
-def _walk(value: object) -> Iterator[object]:
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _walk(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _walk(item)
-    elif (isinstance(value, int | JsonNumber) and not isinstance(value, bool)) or (
-        isinstance(value, str) and "$" in value
-    ):
-        yield value
+    return isinstance(value, int | JsonNumber) or bool(_PRICE_LIKE.search(visible_text(value)))
 
 
 def _first_price(props: dict) -> str:
-    return next((_text(v) for v in _price_like_cells(props)), str(props)[:120])
+    return next((visible_text(v) for v in price_like_values(props)), str(props)[:120])
