@@ -255,9 +255,9 @@ def _print_tables(result) -> None:
     print()
 
 
-def _one_line(text: str, width: int = 160) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+def _one_line(text: str) -> str:
+    """Text on one line, so a table row stays one row (the table fits it to a terminal)."""
+    return " ".join(text.split())
 
 
 def _write_csv(result) -> None:
