@@ -198,7 +198,7 @@ def _read_island(island: Tag, out: PageCollector, long_context: str | None) -> l
         return []
     if "SwitcherSelector" in url:
         for option in props.get("options", []):
-            if option.get("value") not in TABS:
+            if not isinstance(option, dict) or option.get("value") not in TABS:
                 out.problem(str(option), "tab not known", f"switcher {props.get('id')}")
         return []
     heading = island.find_previous(["h2", "h3"])
