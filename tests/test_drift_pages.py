@@ -76,7 +76,7 @@ def warehouse(tmp_path: Path, shared_data: Path):
     assert report.status == "ok"
     assert {s.source: s.rows_parsed for s in report.sources} == {
         "anthropic_pricing": 70,
-        "openai_pricing": 277,
+        "openai_pricing": 403,
     }
     yield con
     con.close()

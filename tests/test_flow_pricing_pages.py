@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.flow
 
 RECORDED = {
-    "openai_pricing": 277,
+    "openai_pricing": 403,
     "anthropic_pricing": 70,  # its long-context table names no model: 4 problems, not prices
     "gemini_pricing": 78,
     "deepseek_pricing": 6,
@@ -74,7 +74,7 @@ def test_price_history_holds_first_party_prices_of_eight_providers(run) -> None:
         ("deepseek", "CNY", 6),
         ("google", "USD", 78),
         ("moonshot", "CNY", 3),
-        ("openai", "USD", 277),
+        ("openai", "USD", 403),
         ("perplexity", "USD", 10),
         ("zai", "USD", 49),
     ]
