@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.derived import DerivedReport, format_derived, rebuild_after_load
 from flows.fx import refresh_rates, wanted
 from flows.logs import ensure_configured, event, run_context
+from flows.night_publish import publish_night
 from flows.settings import Settings, load_settings
 from flows.summary import format_summary
 from schemas.observation import FetchedPage
@@ -204,6 +205,7 @@ def _nightly(
     print(format_derived(derived))
     if fx is not None:
         print(fx.line())
+    print("\n".join(publish_night(settings, report, fx).lines()))  # feeds, webhook: never fail
     _log_finished(report)
     return report
 
