@@ -1,7 +1,8 @@
 """The night's exchange-rate step: fetch the ECB reference rates and store the new ones.
 
-Live, it fetches the ECB daily file, and the full history as well while the warehouse holds
-no rate yet (the backfill, once). Offline, it replays the recorded history
+Live, it fetches the ECB daily file; the last 90 days instead when the newest stored rate is
+more than a week old (nights were missed); the full history while the warehouse holds no rate
+yet (the backfill, once). Offline, it replays the recorded history
 (``fx/eurofxref-hist.zip`` in the shared data) under its live URL: the same Fetcher, raw
 archive and parser, so ``make run`` converts every recorded price. It runs in its own short
 transaction before the price load, and it never fails the night: a failure is logged and
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from flows.logs import event
 from flows.settings import Settings
@@ -21,7 +23,7 @@ from scrapers.archive import RawArchive
 from scrapers.fetch import Fetcher
 from scrapers.replay import replay_transport
 from warehouse.connection import connect
-from warehouse.fx import load_rates
+from warehouse.fx import MAX_GAP_DAYS, load_rates
 
 
 @dataclass
@@ -76,7 +78,7 @@ def _refresh(settings: Settings, run_id: str, offline: bool) -> FxReport:
         urls = [fx_ecb.HISTORY_RECORDING.url]
         transport = replay_transport(settings.shared_data, [fx_ecb.HISTORY_RECORDING])
     else:
-        urls = [fx_ecb.DAILY_URL] if _has_rates(settings) else [fx_ecb.HISTORY_URL]
+        urls = [_live_url(_latest_stored(settings))]
         transport = None
     archive = RawArchive(settings.archive_dir)
     parsed = fx_ecb.FxParse()
@@ -118,12 +120,21 @@ def _refresh(settings: Settings, run_id: str, offline: bool) -> FxReport:
     return report
 
 
-def _has_rates(settings: Settings) -> bool:
+def _live_url(latest: date | None) -> str:
+    """The daily file; the last 90 days after a week without rates; the history if none."""
+    if latest is None:
+        return fx_ecb.HISTORY_URL
+    if (datetime.now(UTC).date() - latest).days > MAX_GAP_DAYS:
+        return fx_ecb.NINETY_DAYS_URL
+    return fx_ecb.DAILY_URL
+
+
+def _latest_stored(settings: Settings) -> date | None:
     con = connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     try:
-        (count,) = con.execute(
-            "SELECT count(*) FROM fx_rates WHERE source = ?", [fx_ecb.NAME]
+        (latest,) = con.execute(
+            "SELECT max(rate_date) FROM fx_rates WHERE source = ?", [fx_ecb.NAME]
         ).fetchone()
     finally:
         con.close()
-    return count > 0
+    return latest

@@ -5,7 +5,8 @@ the reference rates of ~30 currencies from the central banks' concertation at ~1
 **units of the currency per 1 EUR** (fx/PROVENANCE.md of the shared data). Two files:
 
 - the daily file ``eurofxref-daily.xml`` (one ``<Cube time=…>`` with one ``<Cube currency=…
-  rate=…/>`` per currency): what a live night fetches;
+  rate=…/>`` per currency): what a live night fetches (the last 90 days,
+  ``eurofxref-hist-90d.xml``, same layout, when the newest stored rate is over a week old);
 - the full history ``eurofxref-hist.zip`` (one member, ``eurofxref-hist.csv``: ``Date,USD,
   JPY,…,`` newest first, every line ending with a comma, ``N/A`` where a currency had no
   rate): the backfill. The shared data holds it byte-exact (as shipped in PyPI
@@ -34,6 +35,7 @@ from scrapers.base import Recording
 
 NAME = "ecb_eurofxref"
 DAILY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+NINETY_DAYS_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml"
 HISTORY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
 HISTORY_MEMBER = "eurofxref-hist.csv"
 PARSER_VERSION = "1"
@@ -123,9 +125,7 @@ def parse_daily_xml(page: FetchedPage) -> FxParse:
     return out
 
 
-def _rate(
-    out: FxParse, page: FetchedPage, day: date, currency: str, text: str, where: str
-) -> None:
+def _rate(out: FxParse, page: FetchedPage, day: date, currency: str, text: str, where: str) -> None:
     """Record one rate; ``N/A`` or empty is no rate (skipped), anything else unreadable or not
     positive is a problem, never a zero."""
     if text in ("", NOT_AVAILABLE):

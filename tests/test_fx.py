@@ -234,3 +234,27 @@ def test_cost_in_an_unknown_currency_is_a_clear_error(full_warehouse, capsys):
     workload = str(PROJECT_ROOT / "examples" / "llm_assistant.toml")
     assert main(["--db", str(full_warehouse), "cost", workload, "--currency", "XYZ"]) == 2
     assert "no ECB reference rate for XYZ" in capsys.readouterr().err
+
+
+def test_live_nights_fetch_what_they_miss():
+    from datetime import timedelta
+
+    from flows.fx import _live_url
+
+    today = datetime.now(UTC).date()
+    assert _live_url(None) == fx_ecb.HISTORY_URL  # nothing stored: the backfill, once
+    assert _live_url(today - timedelta(days=3)) == fx_ecb.DAILY_URL  # a long weekend
+    assert _live_url(today - timedelta(days=30)) == fx_ecb.NINETY_DAYS_URL  # nights missed
+
+
+def test_a_rate_failure_is_reported_never_raised(tmp_path):
+    from flows.fx import refresh_rates
+    from flows.settings import load_settings
+
+    settings = load_settings(
+        {"DEFLATOR_DATA_DIR": str(tmp_path), "DEFLATOR_SHARED_DATA": str(tmp_path / "none")}
+    )
+    report = refresh_rates(settings, "test-run", offline=True)
+    assert report.status == "failed"
+    assert "recording file missing" in report.error
+    assert report.line().startswith("fx ecb_eurofxref: failed: FetchError")
