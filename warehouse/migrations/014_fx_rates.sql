@@ -25,77 +25,19 @@ FROM fx_rates r
 JOIN fx_rates u ON u.source = r.source AND u.rate_date = r.rate_date AND u.currency = 'USD'
 WHERE r.source = 'ecb_eurofxref' AND r.usd_per_unit IS NOT NULL;
 
--- mart_current_prices gains its USD value. The CTE `published` is the view as it was (009);
--- the change is the join and the columns after it, so it applies on top of any later
--- definition of `published` unchanged. A price's USD value uses the rate of its own date (the
--- UTC date it was last observed): the latest ECB rate on or before that date, at most 7 days
--- back (weekends, TARGET holidays; warehouse/fx.py MAX_GAP_DAYS). No rate within 7 days: no
--- USD value, and usd_note says why. USD prices are their own USD value (no rate needed).
-CREATE OR REPLACE VIEW mart_current_prices AS
-WITH published AS (
-    WITH llm AS (
-        SELECT
-            'llm' AS leg,
-            p.model_id,
-            p.provider,
-            p.sku,
-            p.component,
-            p.tier,
-            p.region,
-            p.currency,
-            h.unit,
-            p.price,
-            CAST(NULL AS VARCHAR) AS accelerator,
-            CAST(NULL AS INTEGER) AS accelerator_count,
-            CAST(NULL AS DECIMAL(28, 12)) AS per_gpu_hour,
-            p.source,
-            p.source_kind,
-            p.valid_from,
-            h.last_observed_at
-        FROM prices_in_force p
-        JOIN price_history h
-          ON h.source = p.source AND h.provider = p.provider AND h.sku = p.sku
-         AND h.component = p.component AND h.tier = p.tier AND h.region = p.region
-         AND h.currency = p.currency AND h.valid_to IS NULL
-        WHERE p.valid_to IS NULL
-    ),
-    other AS (
-        SELECT
-            h.leg,
-            CAST(NULL AS VARCHAR) AS model_id,
-            h.provider,
-            h.sku,
-            h.component,
-            h.tier,
-            h.region,
-            h.currency,
-            h.unit,
-            h.price,
-            h.accelerator,
-            h.accelerator_count,
-            CASE
-                WHEN h.component = 'gpu_hour' THEN h.price
-                WHEN h.component = 'instance_hour' AND h.accelerator_count > 0
-                    THEN CAST(h.price / h.accelerator_count AS DECIMAL(28, 12))
-            END AS per_gpu_hour,
-            h.source,
-            k.kind AS source_kind,
-            h.valid_from,
-            h.last_observed_at
-        FROM price_history h
-        JOIN source_kind_of k ON k.source = h.source
-        WHERE h.valid_to IS NULL AND h.leg <> 'llm'
-        QUALIFY row_number() OVER (
-            PARTITION BY h.leg, h.provider, h.sku, h.component, h.tier, h.region, h.currency
-            ORDER BY k.kind_rank, h.last_observed_at DESC, h.source
-        ) = 1
-    )
-    SELECT * FROM llm
-    UNION ALL
-    SELECT * FROM other
-),
-dated AS (
-    SELECT *, CAST(last_observed_at AS DATE) AS price_date FROM published
+-- mart_current_prices gains its USD value, on top of whatever defined it before (009, or a
+-- migration numbered before 014 such as 011): that view is renamed current_prices_published,
+-- unchanged, and mart_current_prices becomes it plus the USD columns. A price's USD value
+-- uses the rate of its own date (the UTC date it was last observed): the latest ECB rate on
+-- or before that date, at most 7 days back (weekends, TARGET holidays; warehouse/fx.py
+-- MAX_GAP_DAYS). No rate within 7 days: no USD value, and usd_note says why. USD prices are
+-- their own USD value. A later migration that redefines the published columns redefines
+-- current_prices_published (CREATE OR REPLACE VIEW), not mart_current_prices.
+ALTER VIEW mart_current_prices RENAME TO current_prices_published;
+
+CREATE VIEW mart_current_prices AS
+WITH dated AS (
+    SELECT *, CAST(last_observed_at AS DATE) AS price_date FROM current_prices_published
 ),
 rated AS (
     SELECT d.*, r.rate_date AS fx_date, r.usd_per_unit AS fx_rate
