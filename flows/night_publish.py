@@ -51,9 +51,7 @@ def publish_night(settings: Settings, report: RunReport, fx: FxReport | None) ->
         items = _write_feeds(settings, report.run_id, published)
     except Exception as problem:  # the feed must not fail the night
         published.problems.append(f"feeds: {type(problem).__name__}: {problem}")
-        event(
-            "feed_failed", "feeds not written: %s", problem, level=logging.WARNING
-        )
+        event("feed_failed", "feeds not written: %s", problem, level=logging.WARNING)
     if settings.webhook_url:
         try:
             published.webhook = deliver(
@@ -100,9 +98,7 @@ def summary(report: RunReport, fx: FxReport | None, published: NightPublished, i
         "history_changes": report.history_changes,
         "quarantined": report.quarantined,
         "changes": dict(published.by_kind),
-        "top_changes": [
-            {"title": item.title, **item.data()} for item in items[:TOP_CHANGES]
-        ],
+        "top_changes": [{"title": item.title, **item.data()} for item in items[:TOP_CHANGES]],
         "feeds": published.feed_dir,
         "fx": None if fx is None else fx.line(),
         "problems": published.problems,

@@ -36,8 +36,7 @@ class Delivery:
         """One line for the run summary."""
         if self.delivered:
             return (
-                f"webhook: delivered to {self.url} (HTTP {self.status}, "
-                f"{self.attempts} attempt(s))"
+                f"webhook: delivered to {self.url} (HTTP {self.status}, {self.attempts} attempt(s))"
             )
         return f"webhook: FAILED after {self.attempts} attempt(s) to {self.url}: {self.error}"
 
