@@ -7,6 +7,7 @@ in fx/PROVENANCE.md's sample table (e.g. 2026-09-18: USD 1.146, CNY 7.6755 per E
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -258,3 +259,43 @@ def test_a_rate_failure_is_reported_never_raised(tmp_path):
     assert report.status == "failed"
     assert "recording file missing" in report.error
     assert report.line().startswith("fx ecb_eurofxref: failed: FetchError")
+
+
+def test_exports_carry_price_usd(full_warehouse, tmp_path, capsys):
+    import csv
+
+    assert (
+        main(["--db", str(full_warehouse), "export", "--format", "csv", "--out", str(tmp_path)])
+        == 0
+    )
+    with (tmp_path / "mart_current_prices.csv").open() as file:
+        rows = list(csv.DictReader(file))
+    kimi = next(r for r in rows if r["sku"] == "kimi-k2.6" and r["component"] == "input")
+    assert (kimi["price"], kimi["currency"]) == ("6.500000000000", "CNY")
+    assert kimi["usd_rate_date"] == "2026-07-17" and Decimal(kimi["price_usd"]) > 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    columns = [c["name"] for c in manifest["marts"]["mart_current_prices"]["columns"]]
+    assert columns[columns.index("last_observed_at") + 1 :] == [
+        "price_usd",
+        "usd_rate",
+        "usd_rate_date",
+        "usd_note",
+        "usd_rank",
+    ]
+
+
+def test_cost_csv_in_cny_converts_every_amount(full_warehouse, capsys):
+    from tests.conftest import PROJECT_ROOT
+
+    workload = str(PROJECT_ROOT / "examples" / "llm_assistant.toml")
+    capsys.readouterr()
+    assert main(["--db", str(full_warehouse), "cost", workload, "--format", "json"]) == 0
+    usd = json.loads(capsys.readouterr().out, parse_float=Decimal)
+    command = ["--db", str(full_warehouse), "cost", workload, "--format", "json"]
+    assert main([*command, "--currency", "cny"]) == 0
+    cny = json.loads(capsys.readouterr().out, parse_float=Decimal)
+    # 2026-10-30: 1 EUR = 1.1172 USD = 7.4326 CNY, so 1 USD = 7.4326 / 1.1172 CNY.
+    for dollars, yuan in zip(usd, cny, strict=True):
+        assert yuan["currency"] == "CNY"
+        expected = Decimal(str(dollars["cost"])) * Decimal("7.4326") / Decimal("1.1172")
+        assert Decimal(str(yuan["cost"])) == expected.quantize(Decimal("1e-12"))
