@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flows.logs import event
 from flows.settings import Settings
@@ -24,6 +24,11 @@ from scrapers.fetch import Fetcher
 from scrapers.replay import replay_transport
 from warehouse.connection import connect
 from warehouse.fx import MAX_GAP_DAYS, load_rates
+
+# Once the history is stored, a night re-reads only the rates of the last RECHECK_DAYS days
+# against the stored ones (new dates, and revisions of recent ones): re-staging 27 years of
+# rates every night would cost seconds to recheck rates the ECB does not revise.
+RECHECK_DAYS = 31
 
 
 @dataclass
@@ -74,11 +79,12 @@ def refresh_rates(settings: Settings, run_id: str, offline: bool) -> FxReport:
 
 
 def _refresh(settings: Settings, run_id: str, offline: bool) -> FxReport:
+    latest = _latest_stored(settings)
     if offline:
         urls = [fx_ecb.HISTORY_RECORDING.url]
         transport = replay_transport(settings.shared_data, [fx_ecb.HISTORY_RECORDING])
     else:
-        urls = [_live_url(_latest_stored(settings))]
+        urls = [_live_url(latest)]
         transport = None
     archive = RawArchive(settings.archive_dir)
     parsed = fx_ecb.FxParse()
@@ -90,9 +96,12 @@ def _refresh(settings: Settings, run_id: str, offline: bool) -> FxReport:
             parsed.problems.extend(result.problems)
     if not parsed.rates:
         raise ValueError(f"no rate found in {', '.join(urls)} (ECB layout changed?)")
+    rates = parsed.rates
+    if latest is not None:  # history already stored: compare only the recent weeks again
+        rates = [r for r in rates if r.rate_date > latest - timedelta(days=RECHECK_DAYS)]
     con = connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     try:
-        loaded = load_rates(con, parsed.rates, run_id)
+        loaded = load_rates(con, rates, run_id)
     finally:
         con.close()
     for rate_date, currency, stored, published in loaded.revised[:20]:
@@ -110,7 +119,7 @@ def _refresh(settings: Settings, run_id: str, offline: bool) -> FxReport:
     report = FxReport(
         "ok",
         urls=urls,
-        parsed=loaded.parsed,
+        parsed=len(parsed.rates),
         new=loaded.new,
         last_date=str(loaded.last_date),
         problems=len(parsed.problems),

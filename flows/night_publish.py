@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from flows.fx import FxReport
 from flows.logs import event
@@ -19,6 +20,7 @@ from flows.webhook import Delivery, deliver
 from warehouse.load import RunReport
 
 TOP_CHANGES = 20
+FEED_DAYS = 7  # the nightly feeds list the changes of the nightly runs of the last 7 days
 
 
 @dataclass
@@ -36,7 +38,7 @@ class NightPublished:
         out = []
         if self.feed_dir:
             kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items())) or "none"
-            out.append(f"feeds: {self.feed_items} change(s) ({kinds}) → {self.feed_dir}")
+            out.append(f"feeds: {self.feed_items} change(s) tonight ({kinds}) → {self.feed_dir}")
         out.extend(f"publishing FAILED: {p}" for p in self.problems)
         if self.webhook is not None:
             out.append(self.webhook.line())
@@ -66,20 +68,23 @@ def publish_night(settings: Settings, report: RunReport, fx: FxReport | None) ->
 
 
 def _write_feeds(settings: Settings, run_id: str, published: NightPublished) -> list:
+    """Write the feeds of the last :data:`FEED_DAYS` days of nightly runs (a reader polling
+    weekly misses nothing); return this night's changes."""
     from warehouse.feed import changes, write_feeds
     from warehouse.snapshot import connect_reader
 
     con, _ = connect_reader(settings.warehouse)
     try:
-        items = changes(con, run_id=run_id)
+        recent = changes(con, since=datetime.now(UTC) - timedelta(days=FEED_DAYS))
     finally:
         con.close()
     folder = settings.feed_dir or settings.data_dir / "feeds"
-    written = write_feeds(items, folder)
-    published.feed_items = written.items
+    write_feeds(recent, folder)
+    tonight = [item for item in recent if item.run_id == run_id]
+    published.feed_items = len(tonight)
     published.feed_dir = str(folder)
-    published.by_kind = Counter(item.kind for item in items)
-    return items
+    published.by_kind = Counter(item.kind for item in tonight)
+    return tonight
 
 
 def summary(report: RunReport, fx: FxReport | None, published: NightPublished, items) -> dict:

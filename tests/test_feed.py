@@ -284,7 +284,7 @@ def test_a_night_writes_its_feeds_and_calls_the_webhook(night_env, monkeypatch, 
     assert all(e.title.startswith("moonshot kimi-k2.6") for e in atom.entries)
     assert_valid_json_feed(feeds / "providers" / "moonshot.json", 3)
     out = capsys.readouterr().out
-    assert "feeds: 3 change(s) (3 new listing)" in out and "webhook: delivered" in out
+    assert "feeds: 3 change(s) tonight (3 new listing)" in out and "webhook: delivered" in out
 
 
 @pytest.mark.flow
