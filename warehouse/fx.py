@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas.fx import EUR, USD, FxRate
+from warehouse.backends import rollback
 from warehouse.sqlfiles import sql
 
 MAX_GAP_DAYS = 7
@@ -150,7 +151,7 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates: list[FxRate], run_id: str)
         report.new = after - before
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)  # not hiding a DuckLake conflict (backends.py)
         raise
     finally:
         con.execute("DROP TABLE IF EXISTS temp.fx_stage")
