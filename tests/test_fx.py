@@ -299,3 +299,27 @@ def test_cost_csv_in_cny_converts_every_amount(full_warehouse, capsys):
         assert yuan["currency"] == "CNY"
         expected = Decimal(str(dollars["cost"])) * Decimal("7.4326") / Decimal("1.1172")
         assert Decimal(str(yuan["cost"])) == expected.quantize(Decimal("1e-12"))
+
+
+def test_rates_load_and_convert_in_a_ducklake(history, tmp_path):
+    from warehouse.backends import DuckLake
+    from warehouse.extensions import install_extensions
+
+    install_extensions(tmp_path / "extensions")
+    lake = DuckLake(
+        str(tmp_path / "catalog.ducklake"), f"{tmp_path / 'lake'}/", tmp_path / "extensions"
+    )
+    september = [r for r in history.rates if date(2026, 9, 1) <= r.rate_date <= date(2026, 9, 30)]
+    con = connect(lake)
+    try:
+        assert load_rates(con, september, "lake-run").new == len(september) + 22  # + EUR a day
+        assert load_rates(con, september, "lake-run-2").new == 0
+        rate = rate_on(con, "CNY", date(2026, 9, 20))
+        assert isinstance(rate, UsdRate) and rate.usd_per_unit == Decimal("0.1493062341215556")
+        (columns,) = con.execute(
+            "select list(column_name) from information_schema.columns "
+            "where table_name = 'mart_current_prices'"
+        ).fetchone()
+        assert {"price_usd", "usd_rate", "usd_rate_date", "usd_note", "usd_rank"} <= set(columns)
+    finally:
+        con.close()
