@@ -213,22 +213,26 @@ def write_feeds(items: list[Change], out_dir: Path | str, base_url: str = "") ->
     """
     out = Path(out_dir)
     (out / "providers").mkdir(parents=True, exist_ok=True)
-    by_provider: dict[str, list[Change]] = defaultdict(list)
+    by_slug: dict[str, list[Change]] = defaultdict(list)  # one file per provider name's slug
     for item in items:
-        by_provider[item.provider].append(item)
+        by_slug[provider_slug(item.provider)].append(item)
     files: list[Path] = []
     files += _write_pair(out, "feed", "deflator: price changes", "all", items, base_url)
-    for provider, own in sorted(by_provider.items()):
-        slug = re.sub(r"[^a-z0-9._-]+", "-", provider.lower()).strip("-") or "provider"
+    for slug, own in sorted(by_slug.items()):
         files += _write_pair(
             out / "providers",
             slug,
-            f"deflator: price changes, {provider}",
-            f"provider:{provider}",
+            f"deflator: price changes, {own[0].provider}",
+            f"provider:{slug}",
             own,
             f"{base_url.rstrip('/')}/providers" if base_url else "",
         )
-    return WrittenFeeds(out, len(items), {p: len(v) for p, v in by_provider.items()}, files)
+    return WrittenFeeds(out, len(items), {p: len(v) for p, v in by_slug.items()}, files)
+
+
+def provider_slug(provider: str) -> str:
+    """The file name of a provider's feeds: lower case, ``[a-z0-9._-]`` only."""
+    return re.sub(r"[^a-z0-9._-]+", "-", provider.lower()).strip("-.") or "provider"
 
 
 def _write_pair(
