@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import pytest
 
 from flows.cli import main
+from schemas.fx import FxRate
 from schemas.observation import FetchedPage
 from scrapers import fx_ecb
 from warehouse.connection import connect
@@ -321,5 +322,17 @@ def test_rates_load_and_convert_in_a_ducklake(history, tmp_path):
             "where table_name = 'mart_current_prices'"
         ).fetchone()
         assert {"price_usd", "usd_rate", "usd_rate_date", "usd_note", "usd_rank"} <= set(columns)
+    finally:
+        con.close()
+
+
+def test_one_rate_read_twice_is_stored_once_and_a_conflict_refused(tmp_path):
+    daily = fx_ecb.parse(_page(DAILY_XML, fx_ecb.DAILY_URL)).rates
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        assert load_rates(con, daily + daily, "r").new == 5  # 4 quoted + EUR
+        clash = FxRate(**{**daily[0].__dict__, "per_eur": Decimal("1.2"), "published_text": "1.2"})
+        with pytest.raises(ValueError, match=r"USD on 2026-10-30 read as 1\.1172"):
+            load_rates(con, [*daily, clash], "r2")
     finally:
         con.close()

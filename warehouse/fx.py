@@ -28,7 +28,6 @@ from warehouse.sqlfiles import sql
 
 MAX_GAP_DAYS = 7
 USD_RATE_SCALE = Decimal("1e-16")
-MONEY_SCALE = Decimal("1e-12")
 SOURCE = "ecb_eurofxref"
 
 
@@ -80,15 +79,20 @@ def usd_per_unit(usd_per_eur: Decimal, per_eur: Decimal) -> Decimal:
     return (usd_per_eur / per_eur).quantize(USD_RATE_SCALE, rounding=ROUND_HALF_EVEN)
 
 
-def to_usd(price: Decimal, rate: Decimal) -> Decimal:
-    """A price times its USD rate, rounded half-even to the 12 decimals prices are kept in."""
-    return (price * rate).quantize(MONEY_SCALE, rounding=ROUND_HALF_EVEN)
-
-
 def _rows(rates: list[FxRate]) -> pa.Table:
     """The staged rows: each published rate with its USD cross rate, plus EUR (per_eur 1)."""
     usd_of: dict[tuple[str, date], Decimal] = {}
     by_page_day: dict[tuple[str, date], FxRate] = {}
+    unique: dict[tuple[str, date, str], FxRate] = {}
+    for rate in rates:  # the same rate read twice (two files of one night) is kept once
+        key = (rate.source, rate.rate_date, rate.currency)
+        kept = unique.setdefault(key, rate)
+        if kept.per_eur != rate.per_eur:
+            raise ValueError(
+                f"{rate.currency} on {rate.rate_date} read as {kept.published_text} "
+                f"({kept.source_url}) and {rate.published_text} ({rate.source_url})"
+            )
+    rates = list(unique.values())
     for rate in rates:
         if rate.currency == USD:
             usd_of[(rate.source, rate.rate_date)] = rate.per_eur
