@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.commands._common import EXIT_FAILED, EXIT_OK, error
+from flows.commands._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 from flows.commands._reader import open_reader
 from flows.settings import Settings
 
@@ -79,8 +79,9 @@ def _litellm(con, out: Path, source: object) -> int:
     from warehouse.litellm_export import export_litellm
 
     if out.is_dir():
+        con.close()
         error(f"--out {out} is a folder: --format litellm writes one JSON file")
-        return EXIT_FAILED
+        return EXIT_USAGE
     try:
         result = export_litellm(con, out)
     except (duckdb.Error, OSError) as problem:
