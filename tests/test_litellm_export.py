@@ -88,3 +88,9 @@ def test_export_round_trips_through_the_litellm_parser(full_warehouse, tmp_path,
         expected[slot] = price
     assert len(read_back) >= 300
     assert read_back == expected  # exactly: Decimal equality, every price
+
+
+def test_a_folder_as_out_is_a_usage_error(mart_warehouse, tmp_path, capsys):
+    command = ["--db", str(mart_warehouse), "export", "--format", "litellm", "--out", str(tmp_path)]
+    assert main(command) == 2
+    assert "is a folder: --format litellm writes one JSON file" in capsys.readouterr().err
