@@ -24,6 +24,7 @@ from warehouse.snapshot import publish_snapshot
 
 # ECB 2026-09-18 (a Friday), from eurofxref-hist.csv: 1 EUR = 1.146 USD = 7.6755 CNY.
 USD_0918, CNY_0918 = Decimal("1.146"), Decimal("7.6755")
+RATES_FILE: list = []  # where rates_db lives, for the command-line tests
 
 
 def _page(body: bytes, url: str) -> FetchedPage:
@@ -42,6 +43,7 @@ def history(shared_data):
 def rates_db(history, tmp_path_factory):
     """A migrated warehouse holding the recorded ECB history and three hand-made prices."""
     path = tmp_path_factory.mktemp("fx") / "w.duckdb"
+    RATES_FILE.append(path)
     con = connect(path)
     load_rates(con, history.rates, "test-run")
     for sku, currency, seen in [
@@ -336,3 +338,15 @@ def test_one_rate_read_twice_is_stored_once_and_a_conflict_refused(tmp_path):
             load_rates(con, [*daily, clash], "r2")
     finally:
         con.close()
+
+
+def test_fx_command_shows_the_rate_a_date_takes(rates_db, capsys):
+    db = str(RATES_FILE[-1])
+    assert main(["--db", db, "fx", "cny", "2026-09-20"]) == 0
+    assert capsys.readouterr().out == (
+        "a CNY price dated 2026-09-20 converts at the ECB rate of 2026-09-18: "
+        "1 CNY = 0.1493062341215556 USD (1 EUR = 1.146 USD = 7.6755 CNY)\n"
+    )
+    assert main(["--db", db, "fx", "CNY", "2026-11-07"]) == 1
+    assert "8 days before the price's date 2026-11-07" in capsys.readouterr().out
+    assert main(["--db", db, "fx", "CNY", "yesterday"]) == 2
