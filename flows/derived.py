@@ -8,8 +8,10 @@ indices computed from them together, never one without the other. What it rebuil
   `deflator indices` does);
 - the threshold-frontier decline rates over every source, reasoning models left out (what
   `deflator rates frontier` does by default);
-- the decline rate of every stored index series over its whole span (`deflator rates index
-  NAME --segment S --method M` for each; a series with fewer than 3 points has none).
+- the decline rate of every stored index series over its whole span, fitted on its published
+  months (`deflator rates index NAME --segment S --method M` for each; a series with fewer
+  than 3 months of at least ``MIN_ITEMS`` items has none, and ``withheld_rates`` says why);
+- the headline rate of each leg (`deflator rates headline`).
 
 Each index and each rate is replaced in its own transaction. A failure in one is reported
 (run summary, logs, :class:`DerivedReport`) and the rest still run; it never undoes the load,
@@ -29,10 +31,9 @@ from prefect.cache_policies import NO_CACHE
 from flows.logs import event
 from warehouse.indices import build, data
 from warehouse.indices.frontier import frontier_rates
-from warehouse.indices.rates import decline_rate
-from warehouse.indices.store import read_index, replace_frontier_rates, replace_index_rate
-
-SERIES_SQL = "SELECT DISTINCT index, segment, method FROM index_values ORDER BY ALL"
+from warehouse.indices.headline import replace_headline
+from warehouse.indices.publish import fit_every_index_rate
+from warehouse.indices.store import replace_frontier_rates
 
 
 @dataclass
@@ -71,16 +72,14 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> DerivedReport:
     except Exception as error:
         report.errors["frontier rates"] = f"{type(error).__name__}: {error}"
     try:
-        for index, segment, method in con.execute(SERIES_SQL).fetchall():
-            series = read_index(con, index, segment, method)
-            try:
-                rate = decline_rate([(period, value) for period, value, _ in series])
-            except ValueError:  # fewer than 3 points: no rate for this series
-                continue
-            replace_index_rate(con, index, segment, method, None, rate)
-            report.index_rates += 1
+        outcomes = fit_every_index_rate(con)
+        report.index_rates = sum(1 for outcome in outcomes if outcome.rate is not None)
     except Exception as error:
         report.errors["index rates"] = f"{type(error).__name__}: {error}"
+    try:
+        replace_headline(con)
+    except Exception as error:
+        report.errors["headline rates"] = f"{type(error).__name__}: {error}"
     report.seconds = time.perf_counter() - started
     return report
 
