@@ -125,7 +125,7 @@ def frontier_forecasts(
                 base = rate.points[-1].price
                 name = f"{benchmark}>={rate.threshold_score:g}"
                 for h in horizons:
-                    target = add_months(origin, h) - timedelta(days=1)
+                    target = add_months(origin, h + 1) - timedelta(days=1)  # month end
                     if target > last_day:
                         continue
                     later = [
