@@ -97,6 +97,20 @@ def test_summary_by_hand():
     assert s.coverage_fit_band == pytest.approx(1 / 5)
     assert quantile([1, 2, 3, 4], 0.5) == 2.5
     assert summarize(forecasts, 6).n == 0
+    assert (s.coverage_realtime, s.n_realtime) == (None, 0)  # fewer than 20 known errors
+
+
+def test_realtime_coverage_by_hand():
+    # 40 monthly origins, 12 months ahead: forecast k knows the errors of origins ≤ k - 12,
+    # i.e. k - 11 of them; with at least 20 known, origins 31..39 are scored (9).
+    errors = [0.01 * (k % 5 - 2) for k in range(31)] + [0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0, 0, 0]
+    forecasts = [
+        Forecast("s", add_months(START, k), 12, 1.0, 10.0**e, 1.0, 1.0)
+        for k, e in enumerate(errors)
+    ]
+    s = summarize(forecasts, 12)
+    # The known errors span -0.02..0.02: 0.0 falls inside the band, 0.5 does not.
+    assert (s.n_realtime, s.coverage_realtime) == (9, pytest.approx(7 / 9))
 
 
 def test_frontier_backtest_recovers_a_steady_frontier():
@@ -194,6 +208,8 @@ def test_backtest_of_the_recorded_data(full_warehouse, capsys):
     assert frontier["n"] > 200
     assert frontier["bias_log10"] > 0.8
     assert frontier["coverage_fit_band"] < 0.4
+    # The band fitted on the same errors holds ~90%; used in real time it held far less.
+    assert frontier["coverage_realtime"] < frontier["coverage_calibrated"]
     gpu = rows[("compute", "geks", "*", 12)]
     assert gpu["n"] > 50 and gpu["median_abs_error_log10"] < 0.1
     for key, row in rows.items():

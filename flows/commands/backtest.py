@@ -27,6 +27,8 @@ COLUMNS = [
     "band_low_log10",
     "band_high_log10",
     "coverage_calibrated",
+    "coverage_realtime",
+    "n_realtime",
 ]
 
 
@@ -48,7 +50,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "index) and horizon: the median absolute error in log10 (0.1 = ×1.26), the bias "
         "(median of log10 realized/projected; > 0: prices fell less than projected), the "
         "share of realized values inside the fit's own 90%% interval, and the 5th..95th "
-        "percentile of the errors: the calibrated 90%% band the cost model uses. Series '*' "
+        "percentile of the errors: the calibrated 90%% band the cost model uses, with the share "
+        "inside it in sample and in real time (each forecast against the band of the errors "
+        "known at its origin). Series '*' "
         "pools every segment (or threshold) of the leg. Rows replace the legs' rows in the "
         "backtests table (mart_backtests). Reads the stored indices (`deflator indices`)."
     )
@@ -97,7 +101,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         close_and_publish(con, settings) if wrote else con.close()
     table = [list(row[:-1]) for row in store_rows(rows)]
     if args.format == "table":
-        table = [[*row[:7], *(_fmt(v) for v in row[7:])] for row in table]
+        table = [[*row[:7], *(_fmt(v) for v in row[7:-1]), row[-1]] for row in table]
     output = RENDERERS[args.format](COLUMNS, table)
     sys.stdout.write(output if output.endswith("\n") else output + "\n")
     return EXIT_OK

@@ -60,8 +60,15 @@ class Calibration:
             f"×{10**s.median_abs_error:.3g} ({s.median_abs_error:.3f} log10), bias "
             f"{s.bias:+.3f}; {s.coverage_fit_band:.0%} inside the fit's 90% interval, "
             f"{s.coverage_calibrated:.0%} inside the calibrated band "
-            f"×{10**s.band_low:.3g}..×{10**s.band_high:.3g}"
+            f"×{10**s.band_low:.3g}..×{10**s.band_high:.3g}{_realtime(s)}"
         )
+
+
+def _realtime(s: Summary) -> str:
+    """The real-time coverage: each forecast against the band known at its origin."""
+    if s.coverage_realtime is None:
+        return ""
+    return f"; in real time {s.coverage_realtime:.0%} ({s.n_realtime} forecasts)"
 
 
 def _series(name: str) -> str:

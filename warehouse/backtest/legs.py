@@ -42,7 +42,7 @@ POOLED = "*"
 COLUMNS = (
     "leg", "method", "series", "horizon_months", "n", "first_origin", "last_origin",
     "median_abs_error_log10", "bias_log10", "coverage_fit_band", "band_low_log10",
-    "band_high_log10", "coverage_calibrated", "computed_at",
+    "band_high_log10", "coverage_calibrated", "coverage_realtime", "n_realtime", "computed_at",
 )  # fmt: skip
 
 
@@ -127,7 +127,7 @@ def store_rows(rows: Sequence[BacktestRow]) -> list[tuple]:
             (
                 r.leg, r.method, r.series, s.horizon, s.n, s.first_origin, s.last_origin,
                 s.median_abs_error, s.bias, s.coverage_fit_band, s.band_low, s.band_high,
-                s.coverage_calibrated, stamp,
+                s.coverage_calibrated, s.coverage_realtime, s.n_realtime, stamp,
             )
         )  # fmt: skip
     return out

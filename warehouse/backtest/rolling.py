@@ -17,7 +17,10 @@ exists.
 
 Summaries per horizon: the median absolute error, the bias (median error), the share of
 realized values inside the fit's band, and the 5th / 95th percentiles of the errors, which
-are the calibrated 90% band (so on history 90% of realized values fall inside it).
+are the calibrated 90% band (so on history 90% of realized values fall inside it). That band
+is fitted in sample; the **real-time** coverage scores each forecast against the band of the
+errors already known at its origin (forecasts whose target month had passed; at least
+:data:`MIN_PRIOR_ERRORS` of them), which is how the band would have done had it been used.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ HORIZONS = (6, 12)
 WINDOW_MONTHS = 36
 MIN_POINTS = 6
 BAND = (0.05, 0.95)
+MIN_PRIOR_ERRORS = 20
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,11 @@ class Forecast:
     realized: float
     fit_low: float
     fit_high: float
+    target: date | None = None  # when the realized value is known (default: origin + h)
+
+    @property
+    def known_at(self) -> date:
+        return self.target or add_months(self.origin, self.horizon)
 
     @property
     def error(self) -> float:
@@ -65,7 +74,9 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _forecast(series: str, origin: date, h: int, base: float, rate, realized: float):
+def _forecast(
+    series: str, origin: date, h: int, base: float, rate, realized: float, target=None
+) -> Forecast:
     return Forecast(
         series,
         origin,
@@ -74,6 +85,7 @@ def _forecast(series: str, origin: date, h: int, base: float, rate, realized: fl
         realized,
         base * project(rate.ci90_high, h),
         base * project(rate.ci90_low, h),
+        target,
     )
 
 
@@ -134,7 +146,7 @@ def frontier_forecasts(
                         if origin < x.day <= target and x.score >= rate.threshold_score
                     ]
                     realized = min([base, *later])
-                    out.append(_forecast(name, origin, h, base, rate, realized))
+                    out.append(_forecast(name, origin, h, base, rate, realized, target))
             origin = add_months(origin, 2) - timedelta(days=1)
     return out
 
@@ -162,6 +174,21 @@ class Summary:
     band_low: float | None
     band_high: float | None
     coverage_calibrated: float | None
+    coverage_realtime: float | None = None
+    n_realtime: int = 0
+
+
+def realtime_coverage(forecasts: Sequence[Forecast]) -> tuple[float | None, int]:
+    """Share of forecasts inside the band of the errors known at their origin, and how many
+    forecasts had at least :data:`MIN_PRIOR_ERRORS` known errors to be scored."""
+    scored = inside = 0
+    for f in forecasts:
+        prior = [g.error for g in forecasts if g.known_at <= f.origin]
+        if len(prior) < MIN_PRIOR_ERRORS:
+            continue
+        scored += 1
+        inside += quantile(prior, BAND[0]) <= f.error <= quantile(prior, BAND[1])
+    return (inside / scored if scored else None), scored
 
 
 def summarize(forecasts: Sequence[Forecast], horizon: int) -> Summary:
@@ -171,6 +198,7 @@ def summarize(forecasts: Sequence[Forecast], horizon: int) -> Summary:
         return Summary(horizon, 0, None, None, None, None, None, None, None, None)
     errors = [f.error for f in chosen]
     low, high = quantile(errors, BAND[0]), quantile(errors, BAND[1])
+    realtime, n_realtime = realtime_coverage(chosen)
     return Summary(
         horizon,
         len(chosen),
@@ -182,4 +210,6 @@ def summarize(forecasts: Sequence[Forecast], horizon: int) -> Summary:
         low,
         high,
         sum(low <= e <= high for e in errors) / len(errors),
+        realtime,
+        n_realtime,
     )

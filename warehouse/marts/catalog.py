@@ -380,7 +380,18 @@ MARTS: tuple[Mart, ...] = (
             _c("coverage_fit_band", "DOUBLE", "share inside the fit's own 90% interval band"),
             _c("band_low_log10", "DOUBLE", "5th percentile of the errors (calibrated band)"),
             _c("band_high_log10", "DOUBLE", "95th percentile of the errors"),
-            _c("coverage_calibrated", "DOUBLE", "share inside the calibrated band (≈ 0.9)"),
+            _c(
+                "coverage_calibrated",
+                "DOUBLE",
+                "share inside the calibrated band (≈ 0.9: fitted on the same errors)",
+            ),
+            _c(
+                "coverage_realtime",
+                "DOUBLE",
+                "share inside the band of the errors already known at each origin "
+                "(out of sample; NULL: too few)",
+            ),
+            _c("n_realtime", "INTEGER", "forecasts with at least 20 known errors before them"),
             _c("computed_at", "TIMESTAMP", "when it was run"),
             _c("band_low_factor", "DOUBLE", "`10^band_low_log10`: realized ÷ projected, low"),
             _c("band_high_factor", "DOUBLE", "`10^band_high_log10`: realized ÷ projected, high"),

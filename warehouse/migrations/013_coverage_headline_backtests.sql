@@ -62,7 +62,9 @@ CREATE TABLE backtests (
     coverage_fit_band       DOUBLE,            -- share inside the fit's own 90% interval band
     band_low_log10          DOUBLE,            -- 5th percentile of the errors: calibrated band
     band_high_log10         DOUBLE,            -- 95th percentile
-    coverage_calibrated     DOUBLE,            -- share inside the calibrated band (≈ 0.9)
+    coverage_calibrated     DOUBLE,            -- share inside the calibrated band (≈ 0.9, in sample)
+    coverage_realtime       DOUBLE,            -- share inside the band of the errors known at the origin
+    n_realtime              INTEGER NOT NULL,  -- forecasts scored for coverage_realtime
     computed_at             TIMESTAMP NOT NULL
 );
 
