@@ -102,7 +102,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="decline rate of a stored index",
         description=(
             "Fit log10(index) on years: factor per year, percent per year, halving time and "
-            "the factor's 90% interval. Builds the index first if it is not stored."
+            "the factor's 90% interval, on the published months only (at least 5 items; "
+            "docs/which-rate-to-quote.md). A series with fewer than 3 such months gets no "
+            "rate: the reason is stored in withheld_rates and the exit status is 2. Builds "
+            "the index first if it is not stored."
         ),
     )
     index.add_argument(
