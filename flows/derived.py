@@ -11,7 +11,9 @@ indices computed from them together, never one without the other. What it rebuil
 - the decline rate of every stored index series over its whole span, fitted on its published
   months (`deflator rates index NAME --segment S --method M` for each; a series with fewer
   than 3 months of at least ``MIN_ITEMS`` items has none, and ``withheld_rates`` says why);
-- the headline rate of each leg (`deflator rates headline`).
+- the headline rate of each leg (`deflator rates headline`);
+- the rolling-origin backtests of every leg (`deflator backtest`), so `mart_backtests` shows
+  how the rates the marts publish have projected.
 
 Each index and each rate is replaced in its own transaction. A failure in one is reported
 (run summary, logs, :class:`DerivedReport`) and the rest still run; it never undoes the load,
@@ -29,6 +31,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows.logs import event
+from warehouse.backtest.legs import LEGS, backtest, replace_backtests
 from warehouse.indices import build, data
 from warehouse.indices.frontier import frontier_rates
 from warehouse.indices.headline import replace_headline
@@ -80,6 +83,10 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> DerivedReport:
         replace_headline(con)
     except Exception as error:
         report.errors["headline rates"] = f"{type(error).__name__}: {error}"
+    try:
+        replace_backtests(con, LEGS, backtest(con, LEGS))
+    except Exception as error:
+        report.errors["backtests"] = f"{type(error).__name__}: {error}"
     report.seconds = time.perf_counter() - started
     return report
 

@@ -190,7 +190,7 @@ def test_cli_indices_and_index_rate(tmp_path, capsys):
     con.close()
     assert main(["--db", str(db), "indices", "--index", "gpu_hour", "--format", "csv"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "index,segment,method,months,first,last,last_value,last_items"
+    assert out[0] == "index,segment,method,months,first,last,last_value,last_items,published"
     assert "gpu_hour,hyperscaler,geks,4,2025-04-01,2025-07-01," in "\n".join(out)
     # Two H100 listings: under the coverage rule (5 items) no month is published, no rate.
     assert main(["--db", str(db), "rates", "index", "gpu_hour", "--segment",
