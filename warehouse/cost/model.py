@@ -114,6 +114,8 @@ def project(legs: Sequence[LegCost], horizons: Sequence[int] = HORIZONS) -> list
                 cost, low, high = _projected(leg.cost, leg.rate, months)
                 factor = leg.rate.factor_per_year
                 basis = leg.rate.basis
+                if leg.rate.calibration is not None:  # csv/json rows carry it too
+                    basis += f"; band: {leg.rate.calibration.describe(months)}"
             at_horizon.append(Projection(months, leg.leg, cost, low, high, factor, basis))
         rows += at_horizon
         rows.append(
