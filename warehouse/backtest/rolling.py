@@ -26,6 +26,7 @@ errors already known at its origin (forecasts whose target month had passed; at 
 from __future__ import annotations
 
 import math
+from bisect import insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -153,7 +154,10 @@ def frontier_forecasts(
 
 def quantile(values: Sequence[float], q: float) -> float:
     """The ``q`` quantile with linear interpolation between order statistics."""
-    ordered = sorted(values)
+    return _sorted_quantile(sorted(values), q)
+
+
+def _sorted_quantile(ordered: Sequence[float], q: float) -> float:
     position = q * (len(ordered) - 1)
     low = math.floor(position)
     high = min(low + 1, len(ordered) - 1)
@@ -181,13 +185,17 @@ class Summary:
 def realtime_coverage(forecasts: Sequence[Forecast]) -> tuple[float | None, int]:
     """Share of forecasts inside the band of the errors known at their origin, and how many
     forecasts had at least :data:`MIN_PRIOR_ERRORS` known errors to be scored."""
-    scored = inside = 0
-    for f in forecasts:
-        prior = [g.error for g in forecasts if g.known_at <= f.origin]
+    known = sorted((f.known_at, f.error) for f in forecasts)
+    prior: list[float] = []  # the errors known so far, sorted
+    scored = inside = position = 0
+    for f in sorted(forecasts, key=lambda f: f.origin):
+        while position < len(known) and known[position][0] <= f.origin:
+            insort(prior, known[position][1])
+            position += 1
         if len(prior) < MIN_PRIOR_ERRORS:
             continue
         scored += 1
-        inside += quantile(prior, BAND[0]) <= f.error <= quantile(prior, BAND[1])
+        inside += _sorted_quantile(prior, BAND[0]) <= f.error <= _sorted_quantile(prior, BAND[1])
     return (inside / scored if scored else None), scored
 
 

@@ -14,9 +14,16 @@ import duckdb
 
 from warehouse.indices.coverage import MIN_ITEMS, RateCoverage, covered_rate
 from warehouse.indices.rates import DeclineRate
-from warehouse.indices.store import read_index, replace_index_rate
+from warehouse.indices.store import (
+    read_index,
+    replace_index_rate,
+    replace_whole_span_index_rates,
+)
 
-SERIES_SQL = "SELECT DISTINCT index, segment, method FROM index_values ORDER BY ALL"
+SERIES_SQL = (
+    "SELECT index, segment, method, period, value, items FROM index_values "
+    "ORDER BY index, segment, method, period"
+)
 
 
 @dataclass(frozen=True)
@@ -48,10 +55,13 @@ def fit_index_rate(
 
 
 def fit_every_index_rate(con: duckdb.DuckDBPyConnection) -> list[IndexRateOutcome]:
-    """Fit every stored series over its whole span; returns every outcome."""
-    out = []
-    for index, segment, method in con.execute(SERIES_SQL).fetchall():
-        outcome = fit_index_rate(con, index, segment, method)
-        if outcome is not None:
-            out.append(outcome)
+    """Fit every stored series over its whole span and replace every whole-span rate in one
+    transaction (a series no longer stored loses its rate); returns every outcome."""
+    series: dict[tuple[str, str, str], list[tuple]] = {}
+    for index, segment, method, period, value, items in con.execute(SERIES_SQL).fetchall():
+        series.setdefault((index, segment, method), []).append((period, value, items))
+    out = [IndexRateOutcome(*key, *covered_rate(points)) for key, points in series.items()]
+    replace_whole_span_index_rates(
+        con, [(o.index, o.segment, o.method, o.rate, o.coverage) for o in out]
+    )
     return out

@@ -210,6 +210,33 @@ def replace_frontier_rates(
     _transaction(con, work)
 
 
+def _rate_rows(
+    scope: Sequence, rate: DeclineRate | None, coverage: RateCoverage | None, stamp: datetime
+) -> tuple[tuple | None, tuple | None]:
+    """The ``decline_rates`` row of a rate, or the ``withheld_rates`` row of its reason."""
+    if rate is not None:
+        return (
+            "index", ALL_SOURCES, False, None, None, None, *scope, rate.n_points,
+            rate.start_date, rate.end_date, rate.factor_per_year, rate.ci90_low,
+            rate.ci90_high, rate.r_squared, rate.percent_per_year, rate.halving_months,
+            coverage.fewest_items if coverage else None,
+            coverage.min_items if coverage else None, stamp,
+        ), None  # fmt: skip
+    if coverage is None or coverage.reason is None:
+        raise ValueError("a withheld rate needs its coverage and reason")
+    return None, (
+        *scope, coverage.months, coverage.months_published, coverage.most_items,
+        coverage.min_items, coverage.reason, stamp,
+    )  # fmt: skip
+
+
+RATE_ROW_COLUMNS = (*RATE_COLUMNS[:-1], "items", "min_items", "computed_at")
+WITHHELD_COLUMNS = (
+    "index", "segment", "method", "since", "months", "months_published", "most_items",
+    "min_items", "reason", "computed_at",
+)  # fmt: skip
+
+
 def replace_index_rate(
     con: duckdb.DuckDBPyConnection,
     index: str,
@@ -223,7 +250,7 @@ def replace_index_rate(
     the previous outcome of the same scope. Without ``coverage`` the rate is stored as fitted
     on every month (no coverage rule known)."""
     scope = [index, segment, method, since]
-    stamp = now()
+    fitted, withheld = _rate_rows(scope, rate, coverage, now())
 
     def work() -> None:
         for table in ("decline_rates", "withheld_rates"):
@@ -233,26 +260,32 @@ def replace_index_rate(
                 "AND method = ? AND since IS NOT DISTINCT FROM ?",
                 scope,
             )
-        if rate is not None:
-            con.execute(
-                sql("insert_decline_rate"),
-                [
-                    "index", ALL_SOURCES, False, None, None, None, *scope, rate.n_points,
-                    rate.start_date, rate.end_date, rate.factor_per_year, rate.ci90_low,
-                    rate.ci90_high, rate.r_squared, rate.percent_per_year, rate.halving_months,
-                    coverage.fewest_items if coverage else None,
-                    coverage.min_items if coverage else None, stamp,
-                ],
-            )  # fmt: skip
-        elif coverage is not None and coverage.reason is not None:
-            con.execute(
-                "INSERT INTO withheld_rates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    *scope, coverage.months, coverage.months_published, coverage.most_items,
-                    coverage.min_items, coverage.reason, stamp,
-                ],
-            )  # fmt: skip
+        if fitted:
+            con.execute(sql("insert_decline_rate"), list(fitted))
         else:
-            raise ValueError("a withheld rate needs its coverage and reason")
+            _append(con, "withheld_rates", WITHHELD_COLUMNS, [withheld])
+
+    _transaction(con, work)
+
+
+def replace_whole_span_index_rates(
+    con: duckdb.DuckDBPyConnection,
+    outcomes: Iterable[tuple[str, str, str, DeclineRate | None, RateCoverage]],
+) -> None:
+    """Replace every whole-span (``since`` NULL) index rate and withheld rate at once, in one
+    transaction: what the rebuild after a load fits for every stored series."""
+    stamp = now()
+    fitted, withheld = [], []
+    for index, segment, method, rate, coverage in outcomes:
+        row, reason = _rate_rows([index, segment, method, None], rate, coverage, stamp)
+        (fitted if row else withheld).append(row or reason)
+
+    def work() -> None:
+        con.execute("DELETE FROM decline_rates WHERE kind = 'index' AND since IS NULL")
+        con.execute("DELETE FROM withheld_rates WHERE since IS NULL")
+        if fitted:
+            _append(con, "decline_rates", RATE_ROW_COLUMNS, fitted)
+        if withheld:
+            _append(con, "withheld_rates", WITHHELD_COLUMNS, withheld)
 
     _transaction(con, work)
