@@ -68,8 +68,10 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> DerivedReport:
             report.indices.append(build.build_index(con, name, **build.llm_inputs(con, name)))
         except Exception as error:  # one index failing must not stop the others
             report.errors[f"index {name}"] = f"{type(error).__name__}: {error}"
+    listings = None
     try:
-        rates = frontier_rates(data.frontier_listings(con, None), include_reasoning=False)
+        listings = data.frontier_listings(con, None)
+        rates = frontier_rates(listings, include_reasoning=False)
         replace_frontier_rates(con, rates, None, False)
         report.frontier_rates = len(rates)
     except Exception as error:
@@ -84,7 +86,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> DerivedReport:
     except Exception as error:
         report.errors["headline rates"] = f"{type(error).__name__}: {error}"
     try:
-        replace_backtests(con, LEGS, backtest(con, LEGS))
+        replace_backtests(con, LEGS, backtest(con, LEGS, listings=listings))
     except Exception as error:
         report.errors["backtests"] = f"{type(error).__name__}: {error}"
     report.seconds = time.perf_counter() - started

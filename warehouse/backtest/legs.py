@@ -13,7 +13,7 @@ The pooled rows calibrate the cost model's bands (:mod:`warehouse.backtest.calib
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -28,6 +28,7 @@ from warehouse.backtest.rolling import (
 )
 from warehouse.indices import data
 from warehouse.indices.coverage import is_published
+from warehouse.indices.frontier import Listing
 from warehouse.indices.headline import LEG_SERIES
 from warehouse.indices.store import now, read_index, replace_table
 
@@ -64,11 +65,18 @@ def published_points(con: duckdb.DuckDBPyConnection, index: str, segment: str, m
 
 
 def leg_forecasts(
-    con: duckdb.DuckDBPyConnection, leg: str, method: str, horizons: Sequence[int]
+    con: duckdb.DuckDBPyConnection,
+    leg: str,
+    method: str,
+    horizons: Sequence[int],
+    listings: Mapping[str, Iterable[Listing]] | None = None,
 ) -> dict[str, list[Forecast]]:
-    """Forecasts per series name of one leg and method (``frontier`` or ``geks``)."""
+    """Forecasts per series name of one leg and method (``frontier`` or ``geks``);
+    ``listings``: the frontier listings when the caller has read them already."""
     if method == "frontier":
-        return {POOLED: frontier_forecasts(data.frontier_listings(con, None), horizons)}
+        if listings is None:
+            listings = data.frontier_listings(con, None)
+        return {POOLED: frontier_forecasts(listings, horizons)}
     segments = con.execute(
         "SELECT DISTINCT index, segment FROM index_values WHERE list_contains(?, index) "
         "AND method = ? ORDER BY ALL",
@@ -86,12 +94,15 @@ def methods(leg: str) -> tuple[str, ...]:
 
 
 def backtest_leg(
-    con: duckdb.DuckDBPyConnection, leg: str, horizons: Sequence[int] = HORIZONS
+    con: duckdb.DuckDBPyConnection,
+    leg: str,
+    horizons: Sequence[int] = HORIZONS,
+    listings: Mapping[str, Iterable[Listing]] | None = None,
 ) -> list[BacktestRow]:
     """Every method of one leg: the headline series' row(s) and the pooled row, per horizon."""
     rows = []
     for method in methods(leg):
-        by_series = leg_forecasts(con, leg, method, horizons)
+        by_series = leg_forecasts(con, leg, method, horizons, listings)
         pooled = [f for forecasts in by_series.values() for f in forecasts]
         headline = [] if method == "frontier" else _headline_series(leg)
         for h in horizons:
@@ -112,9 +123,10 @@ def backtest(
     con: duckdb.DuckDBPyConnection,
     legs: Iterable[str] = LEGS,
     horizons: Sequence[int] = HORIZONS,
+    listings: Mapping[str, Iterable[Listing]] | None = None,
 ) -> list[BacktestRow]:
-    """The backtest rows of ``legs``."""
-    return [row for leg in legs for row in backtest_leg(con, leg, horizons)]
+    """The backtest rows of ``legs`` (``listings``: the frontier listings, if already read)."""
+    return [row for leg in legs for row in backtest_leg(con, leg, horizons, listings)]
 
 
 def store_rows(rows: Sequence[BacktestRow]) -> list[tuple]:
