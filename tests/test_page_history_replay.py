@@ -20,9 +20,16 @@ from scrapers.registry import all_sources
 # --- every capture: parsed completely, or not stored with a clear problem -------------------
 
 STORED = {
-    "costiash_pricing_2025-11-05.md",
-    "costiash_pricing_2025-11-18.md",
-    "costiash_pricing_2025-11-24.md",
+    "costiash_pricing_2026-02-05.md",
+    "costiash_pricing_2026-07-24T1849Z.md",
+    "costiash_pricing_2026-07-24T2141Z.md",
+    "jokerrun_pricing_2026-08-07.md",
+    "jokerrun_pricing_2026-08-12.md",
+    "jokerrun_pricing_2026-08-13.md",
+    "petehsu_payg-en_2025-12-20.md",  # MiniMax USD
+    "petehsu_payg-zh_2025-12-20.md",  # MiniMax CNY
+    "lzc0403_bigmodel-pricing_2026-07-17.html",  # Z.ai bigmodel.cn, CNY
+    "lzc0403_pricing-raw_2026-08-21.html",  # OpenAI's 2026 page
     "lzc0403_models-api_2026-07-18.json",
     "lzc0403_models-api_2026-07-19T1042Z.json",
     "lzc0403_models-api_2026-07-20T0350Z.json",
@@ -35,6 +42,11 @@ STORED = {
     "lzc0403_models-api_2026-08-22T1555Z.json",
 }
 NO_PARSER = "no parser for this page"
+# A table that names no model: read in the captures, 2025-11's long-context table ("≤ 200K
+# input tokens | > 200K input tokens", $3 / $6 …, the models only named in the prose above it)
+# and 2026-02-17 … 2026-05-11's fast-mode table ($30 / $150, $60 / $225, no model column).
+NO_MODEL = "no model named for this price"
+TRANSLATED = "machine-translated page (hl="
 # The first problem of each capture that is not stored (the capture's other problems follow).
 NOT_STORED = {
     **{
@@ -57,28 +69,30 @@ NOT_STORED = {
     },
     "jokerrun_models-overview_2026-08-06.md": NO_PARSER,
     "jokerrun_models-overview_2026-08-13.md": NO_PARSER,
-    # Anthropic's fast-mode / long-context tables (issue 14, part 1) and "$5 / 1,000,000".
-    "costiash_pricing_2026-02-05.md": "duplicate of table 3, row 3",
-    "costiash_pricing_2026-02-17.md": "duplicate of table 2, row 2",
-    "costiash_pricing_2026-03-05.md": "duplicate of table 1, row 2",
-    "costiash_pricing_2026-03-13T1820Z.md": "duplicate of table 1, row 2",
-    "costiash_pricing_2026-03-19.md": "duplicate of table 1, row 2",
-    "costiash_pricing_2026-03-27.md": "duplicate of table 1, row 2",
-    "costiash_pricing_2026-04-07T1830Z.md": "duplicate of table 1, row 2",
-    "costiash_pricing_2026-04-08T0044Z.md": "duplicate of table 1, row 2",
-    "costiash_pricing_2026-04-10.md": "unknown unit '1,000,000'",
-    "jokerrun_pricing_2026-04-15.md": "unknown unit '1,000,000'",
-    "costiash_pricing_2026-04-18.md": "unknown unit '1,000,000'",
-    "costiash_pricing_2026-05-11.md": "unknown unit '1,000,000'",
-    "costiash_pricing_2026-07-24T1849Z.md": "unknown unit '1,000,000'",
-    "costiash_pricing_2026-07-24T2141Z.md": "unknown unit '1,000,000'",
-    "jokerrun_pricing_2026-08-07.md": "unknown unit '1,000,000'",
-    "jokerrun_pricing_2026-08-12.md": "unknown unit '1,000,000'",
-    "jokerrun_pricing_2026-08-13.md": "unknown unit '1,000,000'",
-    # Gemini in machine-translated locales: Italian labels are read and their cells are not.
+    **{
+        f"costiash_pricing_{d}.md": NO_MODEL
+        for d in (
+            "2025-11-05",
+            "2025-11-18",
+            "2025-11-24",
+            "2026-02-17",
+            "2026-03-05",
+            "2026-03-13T1820Z",
+            "2026-03-19",
+            "2026-03-27",
+            "2026-04-07T1830Z",
+            "2026-04-08T0044Z",
+            "2026-04-10",
+            "2026-04-18",
+            "2026-05-11",
+        )
+    },
+    "jokerrun_pricing_2026-04-15.md": NO_MODEL,
+    # Gemini in machine-translated locales: Italian labels are read and their cells are not;
+    # the other locales are refused as translations.
     "nickcollect_pricing-it_2026-05-05.md": "no amount in a price cell",
     **{
-        f"nickcollect_pricing-{locale}.md": "gemini_pricing found no price on the page"
+        f"nickcollect_pricing-{locale}.md": TRANSLATED
         for locale in (
             "vi_2026-05-05",
             "ja_2026-05-11",
@@ -93,14 +107,10 @@ NOT_STORED = {
     "petehsu_pricing-tools_2025-12-20.md": NO_PARSER,  # Kimi web-search tool price
     "wayback_gpu-cloud-excerpt_2023-09-09.html": NO_PARSER,  # lambda_pricing reads a JSON feed
     "wayback_gpu-cloud-excerpt_2026-01-09.html": NO_PARSER,
-    "petehsu_payg-en_2025-12-20.md": NO_PARSER,  # MiniMax: no source yet
-    "petehsu_payg-zh_2025-12-20.md": NO_PARSER,
     "wayback_pricing-excerpt_2023-09-29.html": NO_PARSER,  # runpod_gpu_types reads GraphQL
     "wayback_pricing-excerpt_2026-08-10.html": NO_PARSER,
     # xAI: only tool prices made it into the crawl (PROVENANCE): a token parser finds none.
     "petehsu_models_2025-12-20.md": "xai_pricing found no price on the page",
-    "lzc0403_bigmodel-pricing_2026-07-17.html": NO_PARSER,  # Z.ai bigmodel.cn: no source yet
-    "lzc0403_pricing-raw_2026-08-21.html": "openai_pricing found no price on the page",
 }
 
 
@@ -299,12 +309,12 @@ def test_consecutive_openrouter_captures_differ_exactly_where_its_published_pric
 # --- the replayed history in the warehouse --------------------------------------------------
 
 
-@pytest.mark.flow
 def _fetch_time(shared_data: Path, file: str) -> datetime:
     capture = next(c for c in ph.manifest_captures(shared_data) if c.file == file)
     return ph.page_as_served(capture, (shared_data / capture.path).read_bytes())[1]
 
 
+@pytest.mark.flow
 def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(
     full_warehouse, shared_data
 ):
@@ -345,7 +355,7 @@ def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(
         "page_history": "first_party_page_history",
         "page_history_aggregators": "aggregator_history",
     }
-    assert no_parser == 23  # 15 models-overview, Kimi tools, Lambda, RunPod, MiniMax, Z.ai
+    assert no_parser == 20  # 15 models-overview, Kimi's tool page, Lambda x2, RunPod x2
     # Claude Sonnet 4.5 at $3 from the first stored Anthropic capture, seen until the last
     # (each dated by the file's own fetch time where it states one).
     anthropic = sorted(
@@ -355,6 +365,7 @@ def test_the_backfill_stores_first_party_and_openrouter_history_through_2026(
         _fetch_time(shared_data, f).replace(tzinfo=None) for f in (anthropic[0], anthropic[-1])
     )
     assert sonnet == [(Decimal(3), first, last)]
+    assert (str(first), str(last)) == ("2026-02-05 18:27:57", "2026-08-13 02:58:08.547465")
     assert [(p, str(v)) for p, v in sol] == [
         (Decimal(5), "2026-07-17 18:48:20.011450"),  # the wrapper's fetched_at, not the commit
         (Decimal("2.5"), "2026-08-20 03:41:36.639109"),
