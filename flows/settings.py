@@ -25,6 +25,7 @@
 | DEFLATOR_MAX_AGE_HOURS | 36 | `deflator status`: a nightly source older than this is stale |
 | DEFLATOR_LOG_FORMAT | text | progress logs on stderr: text, or json lines (also `--log-format`) |
 | DEFLATOR_QUERY_TIMEOUT | 60 | seconds before `deflator query` stops a query (also `--timeout`) |
+| DEFLATOR_QUERY_MEMORY | 2GiB | memory a `deflator query` statement may use (also `--memory`) |
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ class Settings:
     prefect_port: int = 4200
     max_age_hours: float = 36.0
     log_format: str = "text"
-    query_timeout_s: float = 60.0
+    query_timeout: str = "60"  # checked by `deflator query` (warehouse/query_limits.py)
+    query_memory: str = "2GiB"
 
     def with_db(self, db_path: str | Path | None) -> Settings:
         """The same settings with another warehouse file (the `--db` option); a value starting
@@ -138,7 +140,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         prefect_port=int(env.get("DEFLATOR_PREFECT_PORT", "4200")),
         max_age_hours=float(env.get("DEFLATOR_MAX_AGE_HOURS", "36")),
         log_format=env.get("DEFLATOR_LOG_FORMAT", "text").strip().lower() or "text",
-        query_timeout_s=float(env.get("DEFLATOR_QUERY_TIMEOUT", "60")),
+        query_timeout=env.get("DEFLATOR_QUERY_TIMEOUT", "60"),
+        query_memory=env.get("DEFLATOR_QUERY_MEMORY", "2GiB"),
     )
 
 
