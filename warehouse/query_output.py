@@ -10,8 +10,8 @@ size needs only one chunk of memory. Three rules on top of flows/tables.py's ``p
   is: CSV quotes it, JSON escapes control characters itself.
 - **JSON is strict.** NaN and ±Infinity are not JSON numbers; they are written ``null``,
   at any depth (lists, structs, maps). Decimals keep every digit, as JSON numbers.
-- **Table widths come from the first chunk** (up to ``TABLE_SAMPLE_ROWS`` rows); a longer
-  value further down widens only its own line.
+- **Table widths come from the first chunk** of rows; a longer value further down widens
+  only its own line.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from decimal import Decimal
 from typing import TextIO
 
 from flows.tables import plain
-
-TABLE_SAMPLE_ROWS = 10_000
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 

@@ -246,6 +246,9 @@ def _child(status_fd: int) -> int:
     except MemoryError:
         _say(_memory_message(request.limits, "MemoryError"))
         return 1
+    except Exception as problem:  # one line for people, never a traceback
+        _say(f"query failed: {type(problem).__name__}: {problem}".splitlines()[0])
+        return 1
 
 
 def _say(message: str) -> None:

@@ -116,7 +116,7 @@ def pragma_names(sql: str) -> list[str]:
     """The names after each PRAGMA keyword of ``sql``, from DuckDB's tokenizer alone (a
     comment, a string or a quoted name that says "pragma" is no keyword)."""
     tokens = duckdb.tokenize(sql)
-    ends = [start for start, _ in tokens[1:]] + [len(sql)]
+    ends = [start for start, _ in tokens[1:]] + [len(sql)] if tokens else []
     words = [
         (kind, sql[start:end].strip()) for (start, kind), end in zip(tokens, ends, strict=True)
     ]
