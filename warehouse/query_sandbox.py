@@ -94,13 +94,6 @@ def _memory_message(limits: Limits, detail: str = "") -> str:
     )
 
 
-def _last_line(data: bytes) -> str:
-    from warehouse.query_output import escape_control
-
-    lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
-    return escape_control(lines[-1][:300]) if lines else ""
-
-
 def _ended_by_signal(number: int, limits: Limits, stderr: bytes) -> str:
     """The report for a child that a signal ended (not the parent's kill at the deadline)."""
     try:
@@ -127,100 +120,144 @@ def _ended_by_signal(number: int, limits: Limits, stderr: bytes) -> str:
     return f"query failed: the query process ended with {name}"
 
 
-def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run ``request`` in a child process, relay its output to ``out`` and its errors to
-    ``err``; returns the exit status (0 done, 1 refused or failed, 2 bad input)."""
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
-    status_read, status_write = os.pipe()
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    try:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "warehouse.query_sandbox", str(status_write)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            pass_fds=(status_write,),
-            start_new_session=True,  # its own process group, killed as one
-            env=env,
-        )
-    finally:
-        os.close(status_write)
-    killed = threading.Event()
+class _Child:
+    """The query process seen from the parent: started, fed the request, killed as a group."""
 
-    def kill() -> None:
-        killed.set()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
-
-    watchdog: threading.Timer | None = None
-    try:
+    def __init__(self, request: Request) -> None:
+        self.status_fd, status_write = os.pipe()
         try:
-            child.stdin.write(pickle.dumps(request))
-            child.stdin.close()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "warehouse.query_sandbox", str(status_write)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(status_write,),
+                start_new_session=True,  # its own process group, killed as one
+                env=dict(os.environ, PYTHONIOENCODING="utf-8"),
+            )
+        except BaseException:
+            os.close(self.status_fd)
+            raise
+        finally:
+            os.close(status_write)
+        self.killed = threading.Event()
+        try:
+            self.process.stdin.write(pickle.dumps(request))
+            self.process.stdin.close()
         except BrokenPipeError:
-            pass
-        decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        stderr = bytearray()
-        wrote = False
-        started = time.monotonic()
-        deadline = started + STARTUP_S
-        ready = False
-        selector = selectors.DefaultSelector()
-        selector.register(child.stdout, selectors.EVENT_READ, "out")
-        selector.register(child.stderr, selectors.EVENT_READ, "err")
-        selector.register(status_read, selectors.EVENT_READ, "status")
-        while selector.get_map():
+            pass  # it died at once; its exit status tells why
+
+    def kill(self) -> None:
+        """Stop the query at its deadline (the report then says so)."""
+        self.killed.set()
+        self.end()
+
+    def end(self) -> None:
+        """Kill the whole process group, whatever it is doing."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def close(self) -> int:
+        """Wait for the process to exit (it has closed its output; killed if it lingers), free
+        the pipes and return its exit status."""
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.end()
+            code = self.process.wait()
+        os.close(self.status_fd)
+        self.process.stdout.close()
+        self.process.stderr.close()
+        return code
+
+
+@dataclass
+class _Relayed:
+    ready: bool = False  # the child opened the warehouse; the deadline ran from then
+    wrote: bool = False  # some output reached the caller
+    reader_gone: bool = False  # the caller's output was closed (`| head`)
+    stderr: bytes = b""
+
+
+def _relay(child: _Child, limits: Limits, out: TextIO) -> _Relayed:
+    """Pass the child's output on until it ends, killing it at its deadline."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    seen = _Relayed()
+    errors = bytearray()
+    deadline = time.monotonic() + STARTUP_S
+    watchdog: threading.Timer | None = None
+    selector = selectors.DefaultSelector()
+    selector.register(child.process.stdout, selectors.EVENT_READ, "out")
+    selector.register(child.process.stderr, selectors.EVENT_READ, "err")
+    selector.register(child.status_fd, selectors.EVENT_READ, "status")
+    try:
+        while selector.get_map() and not child.killed.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
-                kill()
+                child.kill()
                 break
             for key, _ in selector.select(timeout=min(left, 0.5)):
-                fd = key.fd if key.data == "status" else key.fileobj.fileno()
-                data = os.read(fd, 65536)
+                data = os.read(key.fd, 65536)
                 if not data:
                     selector.unregister(key.fileobj)
-                    continue
-                if key.data == "out":
+                elif key.data == "out":
                     text = decoder.decode(data)
-                    if text:
+                    try:
                         out.write(text)
-                        wrote = True
+                    except BrokenPipeError:
+                        seen.reader_gone = True
+                        child.kill()
+                        break
+                    seen.wrote = seen.wrote or bool(text)
                 elif key.data == "err":
-                    stderr += data[: max(0, STDERR_KEEP - len(stderr))]
-                elif READY in data and not ready:
-                    ready = True
-                    deadline = time.monotonic() + request.limits.timeout_s
-                    watchdog = threading.Timer(request.limits.timeout_s + 0.5, kill)
+                    errors += data[: max(0, STDERR_KEEP - len(errors))]
+                elif READY in data and not seen.ready:
+                    seen.ready = True
+                    deadline = time.monotonic() + limits.timeout_s
+                    # also while the caller's output blocks this loop (a slow reader)
+                    watchdog = threading.Timer(limits.timeout_s + 0.5, child.kill)
                     watchdog.daemon = True
                     watchdog.start()
-        selector.close()
-        tail = decoder.decode(b"", final=True)
-        if tail:
-            out.write(tail)
-        out.flush()
-        code = child.wait()
+        if not seen.reader_gone:
+            out.write(decoder.decode(b"", final=True))
+            out.flush()
+    except BrokenPipeError:
+        seen.reader_gone = True
     finally:
         if watchdog is not None:
             watchdog.cancel()
-        if child.poll() is None:
-            kill()
-            child.wait()
-        os.close(status_read)
-        for stream in (child.stdout, child.stderr):
-            stream.close()
-    if killed.is_set():
+        selector.close()
+    seen.stderr = bytes(errors)
+    return seen
+
+
+def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run ``request`` in a child process, relay its output to ``out`` and its errors to
+    ``err``; returns the exit status (0 done, 1 refused, failed or stopped, 2 bad input)."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    child = _Child(request)
+    try:
+        seen = _relay(child, request.limits, out)
+    except BaseException:  # Ctrl-C, or the caller's output failing: the query ends too
+        child.end()
+        raise
+    finally:
+        code = child.close()
+    if seen.reader_gone:
+        return 1
+    if child.killed.is_set():
         what = (
-            _timeout_message(request.limits, wrote)
-            if ready
-            else (f"the query process did not open the warehouse within {STARTUP_S:g} s")
+            _timeout_message(request.limits, seen.wrote)
+            if seen.ready
+            else f"the query process did not open the warehouse within {STARTUP_S:g} s"
         )
         print(f"deflator: {what}", file=err)
         return 1
     if code < 0:
-        print(f"deflator: {_ended_by_signal(-code, request.limits, bytes(stderr))}", file=err)
+        print(f"deflator: {_ended_by_signal(-code, request.limits, seen.stderr)}", file=err)
         return 1
-    err.write(bytes(stderr).decode("utf-8", "replace"))
+    err.write(seen.stderr.decode("utf-8", "replace"))
     if code not in (0, 1, 2):
         print(f"deflator: query failed: the query process ended with status {code}", file=err)
         return 1
