@@ -45,6 +45,7 @@ STARTUP_S = 60.0  # the child must have opened the warehouse within this
 FETCH_ROWS = 2_000  # rows the child fetches and writes at a time
 STDERR_KEEP = 64 * 1024  # bytes of the child's error output kept for the report
 READY = b"R"
+LAST_PEAK_KIB: int | None = None  # the last query process's peak resident memory (tests)
 CRASHES = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT", "SIGSYS", "SIGTRAP"}
 
 
@@ -159,16 +160,24 @@ class _Child:
 
     def close(self) -> int:
         """Wait for the process to exit (it has closed its output; killed if it lingers), free
-        the pipes and return its exit status."""
-        try:
-            code = self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.end()
-            code = self.process.wait()
+        the pipes and return its exit status; its peak memory goes to ``LAST_PEAK_KIB``."""
+        global LAST_PEAK_KIB
+        pid = self.process.pid
+        lingering = time.monotonic() + 5
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        while not done:
+            if time.monotonic() > lingering:
+                self.end()
+                done, status, usage = os.wait4(pid, 0)
+                break
+            time.sleep(0.01)
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        LAST_PEAK_KIB = usage.ru_maxrss
         os.close(self.status_fd)
         self.process.stdout.close()
         self.process.stderr.close()
-        return code
+        return self.process.returncode
 
 
 @dataclass
