@@ -31,7 +31,14 @@ import re
 
 import duckdb
 
-from warehouse.query_allowlist import FunctionRefused, check_functions, refusal_reason
+from warehouse.query_allowlist import (
+    MEMORY,
+    SERIALIZED,
+    TEXT_SQL,
+    FunctionRefused,
+    check_functions,
+    refusal_reason,
+)
 
 # Settings applied after opening, in this order; the last one freezes them all.
 HARDENING = (
@@ -139,8 +146,9 @@ def check_pragmas(sql: str) -> None:
     """
     for name in pragma_names(sql):
         if name not in SHOWING_PRAGMAS:
-            reason = refusal_reason(name) or REASONS["PRAGMA"]
-            raise QueryRefused(f"refused: PRAGMA {name} {reason}".replace("  ", " "))
+            special = refusal_reason(name)  # json_execute_serialized_sql: say what it does
+            reason = special if special in (MEMORY, SERIALIZED, TEXT_SQL) else REASONS["PRAGMA"]
+            raise QueryRefused(f"refused: PRAGMA {name} {reason}")
 
 
 def check_statement(sql: str) -> None:
