@@ -118,6 +118,14 @@ def test_serialized_plans_are_refused(db, capsys):
     assert status == 1 and "function query() runs SQL given as text" in err
 
 
+def test_python_variables_are_not_tables(db, capsys):
+    """DuckDB's Python client reads a Python variable named in FROM as a table (a
+    "replacement scan"); the query process turns that off, so its own objects stay out."""
+    status, out, err, _ = query(db, capsys, "select * from request")
+    assert (status, out) == (1, "")
+    assert "Table with name request does not exist" in err
+
+
 # --- time: the deadline covers parsing, single calls and output -----------------------
 
 
