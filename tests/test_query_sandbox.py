@@ -31,6 +31,7 @@ from warehouse.query_allowlist import (
     refusal_reason,
 )
 from warehouse.query_limits import Limits
+from warehouse.query_output import write_result
 from warehouse.query_sandbox import Request
 from warehouse.query_sandbox import run as run_sandboxed
 from warehouse.safe_query import QueryRefused, harden, prepare
@@ -299,6 +300,18 @@ def test_control_characters_are_escaped_in_tables(db, capsys):
     assert out.splitlines()[2] == "\\x1b[2J\\x1b]0;pwned\\x07gpu  a\\rb\\u202ec    2.5"
     status, out, _, _ = query(db, capsys, sql, "--format", "csv")
     assert status == 0 and "\x1b[2J" in out  # csv keeps the text; its reader gets it whole
+
+
+def test_a_streamed_table_fits_the_terminal_like_every_table():
+    """The query's table writer keeps flows/tables.py's rules (text cut to the width, numbers
+    whole, doubles for reading) over rows that come in chunks, escaping before it cuts."""
+    out = io.StringIO()
+    chunks = [[("https://example.test/" * 5 + "\x1b[2J", 1234567, -19.999999999999996)]] * 2
+    write_result(out, "table", ["url", "rows", "rate"], chunks, width=40)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 4 and all(len(line) <= 40 for line in lines), lines
+    assert lines[2] == lines[3] and lines[2].endswith("…  1234567   -20")
+    assert "\x1b" not in out.getvalue()
 
 
 def test_json_is_strict(db, capsys):

@@ -10,8 +10,10 @@ size needs only one chunk of memory. Three rules on top of flows/tables.py's ``p
   is: CSV quotes it, JSON escapes control characters itself.
 - **JSON is strict.** NaN and ±Infinity are not JSON numbers; they are written ``null``,
   at any depth (lists, structs, maps). Decimals keep every digit, as JSON numbers.
-- **Table widths come from the first chunk** of rows; a longer value further down widens
-  only its own line.
+- **Table widths come from the first chunk** of rows, fitted to the terminal as
+  flows/tables.py does (long text cut with an ellipsis, numbers never cut, doubles shown for
+  reading); a longer value further down is cut to its column's width when a width is set,
+  else widens only its own line.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TextIO
 
-from flows.tables import plain
+from flows.tables import cut, fit_widths, for_people, plain
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
@@ -52,31 +54,38 @@ def _is_number(value: object) -> bool:
 
 
 class TableWriter:
-    """An aligned text table, numbers right-aligned, every cell escaped."""
+    """An aligned text table, numbers right-aligned, every cell escaped, fitted to ``width``
+    (None: no limit)."""
 
-    def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
+    def __init__(self, out: TextIO, columns: Sequence[str], width: int | None = None) -> None:
         self.out = out
         self.columns = [escape_control(c) for c in columns]
+        self.limit = width
         self.widths: list[int] | None = None
         self.numeric: list[bool] = []
 
     def _line(self, values: Sequence[str]) -> str:
         assert self.widths is not None
+        if self.limit is not None:
+            values = [cut(v, w) for v, w in zip(values, self.widths, strict=True)]
         parts = [
             v.rjust(w) if n else v.ljust(w)
             for v, w, n in zip(values, self.widths, self.numeric, strict=True)
         ]
         return "  ".join(parts).rstrip() + "\n"
 
+    @staticmethod
+    def _cells(rows: Sequence[Sequence[object]]) -> list[list[str]]:
+        return [[escape_control(for_people(v)) for v in row] for row in rows]
+
     def _start(self, rows: Sequence[Sequence[object]]) -> None:
-        cells = [[escape_control(plain(v)) for v in row] for row in rows]
-        self.widths = [
-            max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(self.columns)
-        ]
+        cells = self._cells(rows)
+        widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
         self.numeric = [
             bool(rows) and all(_is_number(row[i]) or row[i] is None for row in rows)
             for i in range(len(self.columns))
         ]
+        self.widths = fit_widths(widths, self.numeric, self.limit)
         self.out.write(self._line(self.columns))
         self.out.write(self._line(["-" * w for w in self.widths]))
         self.out.write("".join(self._line(r) for r in cells))
@@ -85,7 +94,7 @@ class TableWriter:
         if self.widths is None:
             self._start(rows)
             return
-        self.out.write("".join(self._line([escape_control(plain(v)) for v in r]) for r in rows))
+        self.out.write("".join(self._line(r) for r in self._cells(rows)))
 
     def close(self) -> None:
         if self.widths is None:
@@ -164,10 +173,15 @@ WRITERS = {"table": TableWriter, "csv": CsvWriter, "json": JsonWriter}
 
 
 def write_result(
-    out: TextIO, fmt: str, columns: Sequence[str], chunks: Iterable[Sequence[Sequence[object]]]
+    out: TextIO,
+    fmt: str,
+    columns: Sequence[str],
+    chunks: Iterable[Sequence[Sequence[object]]],
+    width: int | None = None,
 ) -> int:
-    """Write ``chunks`` of rows under ``columns`` in ``fmt``; returns the number of rows."""
-    writer = WRITERS[fmt](out, columns)
+    """Write ``chunks`` of rows under ``columns`` in ``fmt`` (a table fitted to ``width``);
+    returns the number of rows."""
+    writer = TableWriter(out, columns, width) if fmt == "table" else WRITERS[fmt](out, columns)
     count = 0
     for rows in chunks:
         writer.write(rows)

@@ -59,6 +59,7 @@ class Request:
         fmt: ``table``, ``csv`` or ``json``.
         limits: Time, memory and threads.
         direct: Read the warehouse file itself, not its snapshot (``--no-snapshot``).
+        width: Columns a table may take (the parent's terminal; None when piped).
         check_functions: The allow-list check; only tests turn it off, to show that even
             a statement that crashes DuckDB leaves the parent standing.
     """
@@ -68,6 +69,7 @@ class Request:
     fmt: str
     limits: Limits
     direct: bool = False
+    width: int | None = None
     check_functions: bool = True
 
 
@@ -352,7 +354,7 @@ def _serve(request: Request, status_fd: int) -> int:
         if request.fmt == "table" and columns == ["explain_key", "explain_value"]:
             write_explain(out, chunks)
         else:
-            write_result(out, request.fmt, columns, chunks)
+            write_result(out, request.fmt, columns, chunks, request.width)
         out.flush()
         return 0
     except QueryRefused as refused:

@@ -143,5 +143,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if problem:
         error(problem)
         return EXIT_USAGE
-    request = Request(settings.warehouse, text, args.format, chosen, direct=args.no_snapshot)
+    from flows.tables import terminal_width
+
+    request = Request(
+        settings.warehouse,
+        text,
+        args.format,
+        chosen,
+        direct=args.no_snapshot,
+        width=terminal_width() if args.format == "table" else None,
+    )
     return run_sandboxed(request)
