@@ -36,6 +36,11 @@ from warehouse.query_sandbox import Request
 from warehouse.query_sandbox import run as run_sandboxed
 from warehouse.safe_query import QueryRefused, harden, prepare
 
+# Seconds a stopped query may take past its limit: starting Python and DuckDB in the query
+# process (~0.3 s idle, up to ~1.5 s on a loaded machine) and the kill. The old code took
+# 27.5 s to 111 s past a 1–5 s limit.
+SLACK_S = 4
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
@@ -136,7 +141,7 @@ def test_a_single_long_scalar_call_ends_at_the_deadline(db, capsys):
     )
     assert (status, out) == (1, "")
     assert err.startswith("deflator: query stopped after 1 s")
-    assert elapsed < 1 + 3  # the old code: 27.5 s; here ~1.5 s plus starting the process
+    assert elapsed < 1 + SLACK_S  # the old code: 27.5 s (98 s under load)
 
 
 def test_parsing_a_huge_statement_ends_at_the_deadline(db, capsys):
@@ -146,14 +151,14 @@ def test_parsing_a_huge_statement_ends_at_the_deadline(db, capsys):
     status, out, err, elapsed = query(db, capsys, sql, "--timeout", "1")
     assert (status, out) == (1, "")
     assert "query stopped after 1 s" in err
-    assert elapsed < 1 + 3
+    assert elapsed < 1 + SLACK_S
 
 
 def test_explain_analyze_is_bounded(db, capsys):
     never = "with recursive t(n) as (select 1 union all select n + 1 from t) select count(*) from t"
     status, _, err, elapsed = query(db, capsys, f"explain analyze {never}", "--timeout", "1")
     assert status == 1 and "query stopped after 1 s" in err
-    assert elapsed < 1 + 3
+    assert elapsed < 1 + SLACK_S
 
 
 def test_a_billion_rows_stream_within_the_memory_cap_until_the_deadline(db, capsys, monkeypatch):
@@ -181,7 +186,7 @@ def test_a_billion_rows_stream_within_the_memory_cap_until_the_deadline(db, caps
     assert status == 1 and "query stopped after 2 s" in err and "cut short" in err
     assert sink.head.startswith('[\n{"range": 0},\n{"range": 1},')
     assert sink.chars > 1_000_000  # streamed: the old code printed nothing before the end
-    assert elapsed < 2 + 3
+    assert elapsed < 2 + SLACK_S
     assert 50 * 1024 < query_sandbox.LAST_PEAK_KIB < 512 * 1024  # measured: ~60 MiB
 
 
@@ -205,7 +210,7 @@ def test_writing_to_a_slow_reader_counts_against_the_deadline(db, capsys, monkey
     err = capsys.readouterr().err
     assert status == 1 and "query stopped after 1 s" in err and "cut short" in err
     assert 0 < reader.chars < len("range\n") + sum(len(f"{n}\n") for n in range(300000))
-    assert elapsed < 1 + 3
+    assert elapsed < 1 + SLACK_S
 
 
 def test_the_memory_cap_stops_a_query(db, capsys):
