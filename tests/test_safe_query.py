@@ -264,6 +264,12 @@ def test_the_check_alone():
         "create macro m() as 1": "refused: CREATE",
         "merge into runs using runs r on true when matched then delete": "refused: MERGE",
         "explain insert into runs select * from runs": "EXPLAIN runs what it explains: INSERT",
+        # DuckDB deserializes this plan while it parses: refused on tokens, before parsing
+        "/* x */ PrAgMa json_execute_serialized_sql('{}')": (
+            "refused: PRAGMA json_execute_serialized_sql runs or builds serialized"
+        ),
+        "explain pragma json_execute_serialized_sql('x')": "PRAGMA json_execute_serialized_sql",
+        "pragma threads = 64": "refused: PRAGMA threads changes a setting",
     }.items():
         with pytest.raises(QueryRefused, match=message):
             check_statement(sql)
