@@ -43,7 +43,7 @@ def problem_of(observation: Observation) -> ParseProblem:
         source=observation.source,
         url=observation.source_url,
         text=observation.published_text,
-        reason=f"{REASON} (read as {observation.price:E} {observation.unit.value})",
+        reason=f"{REASON} (read as {observation.price.normalize():E} {observation.unit.value})",
         where=_where(
             observation.provider,
             observation.sku,
