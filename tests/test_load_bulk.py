@@ -156,12 +156,12 @@ def test_the_report_times_each_step_of_the_load_and_the_summary_prints_them(con)
 
     report = load_run(con, "bulk", "backfill", at(4), [bulk(batch())])
     assert list(report.step_seconds) == [
-        "fetches", "stage", "check", "quarantine", "find new", "insert observations",
+        "arrow", "fetches", "stage", "check", "quarantine", "find new", "insert observations",
         "history points", "history write", "withdrawn", "commit",
     ]  # fmt: skip
     assert all(seconds >= 0 for seconds in report.step_seconds.values())
     last_lines = format_summary(report, "w.duckdb").splitlines()[-2:]
-    assert last_lines[0].startswith("load took ") and "(fetches 0.0" in last_lines[0]
+    assert last_lines[0].startswith("load took ") and "(arrow 0.0" in last_lines[0]
     assert last_lines[1] == "warehouse: w.duckdb"
     again = load_run(con, "bulk-2", "backfill", at(4), [bulk(batch())])
     assert again.step_seconds and again.observations_new == 0

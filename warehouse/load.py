@@ -54,6 +54,11 @@ from warehouse.sqlfiles import sql
 DEFAULT_MAX_STEP_FACTOR = Decimal(10)
 DRIFT_MIN_SHARE = Decimal("0.5")
 WITHDRAW_AFTER_MISSES = 2
+# A new series priced more than PEER_FACTOR× the highest of its (at least MIN_PEERS) peer
+# series in force is quarantined until confirmed (sql/stage_peer_check.sql,
+# docs/load-safety.md).
+PEER_FACTOR = Decimal(10)
+MIN_PEERS = 1
 _TEMP_TABLES = (
     "stage",
     "stage_checked",
@@ -220,6 +225,11 @@ def load_run(
         with steps("check"):
             con.execute(sql("step_rule"))
             con.execute(sql("stage_checked"), {"max_step_factor": max_step_factor})
+            if mode != "backfill":  # historical prices are not today's peers
+                con.execute(
+                    sql("stage_peer_check"),
+                    {"min_peers": MIN_PEERS, "peer_factor": float(PEER_FACTOR)},
+                )
             con.execute(sql("stage_checked_view"))
 
         with steps("quarantine"):
