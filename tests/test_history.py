@@ -75,12 +75,22 @@ def test_missing_series_is_withdrawn_on_the_second_miss_and_can_come_back(con):
         1,
     )
     assert first_miss.pending == [("testsrc", "acme / b / input / standard / global / USD")]
+    from flows.summary import format_summary
+
+    assert (
+        "missing, pending withdrawal (withdrawn if missing again): 1\n"
+        "  testsrc: acme / b / input / standard / global / USD"
+    ) in format_summary(first_miss, "w.duckdb")
     assert history(con, "b") == [(Decimal("10"), naive(at(1)), None, None)]  # still in force
     # a failed run of the source in between neither withdraws nor forgets the miss
     run(con, 3, [outcome([], at(3), status="failed", error="fetch: HTTP 503")])
     second_miss = run(con, 4, [outcome([obs("a", "2.5", at(4))], at(4))])
     assert second_miss.sources[0].history_withdrawn == 1
     assert second_miss.withdrawn == [("testsrc", "acme / b / input / standard / global / USD")]
+    assert (
+        "withdrawn (missing on two successful runs in a row): 1\n"
+        "  testsrc: acme / b / input / standard / global / USD"
+    ) in format_summary(second_miss, "w.duckdb")
     # closed as of the first run that missed it
     assert history(con, "b") == [(Decimal("10"), naive(at(1)), naive(at(2)), "withdrawn")]
     assert con.execute("SELECT count(*) FROM withdrawal_pending").fetchone() == (0,)
