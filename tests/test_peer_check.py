@@ -105,6 +105,16 @@ def test_a_confirmed_price_loads_on_the_next_run(db, shared_data, capsys):
     assert "2 series waiting for confirmation" in listed.err
     assert "AMD Instinct MI300X OAM" in listed.out and "NVIDIA H200 NVL" in listed.out
     assert main(["--db", str(db), "confirm", "--sku", "x"]) == 2  # --sku needs --source
+    for bad in ("abc", "nan", "-1"):
+        assert (
+            main(["--db", str(db), "confirm", "--source", "s", "--sku", "x", "--price", bad]) == 2
+        )
+    assert "is not a positive price" in capsys.readouterr().err
+    other_price = ["--source", "runpod_gpu_types", "--sku", "NVIDIA H200 NVL", "--price", "499"]
+    assert main(["--db", str(db), "confirm", *other_price]) == 1  # not the quarantined price
+    assert "nothing to confirm for runpod_gpu_types NVIDIA H200 NVL at 499" in (
+        capsys.readouterr().err
+    )
     code = main(
         ["--db", str(db), "confirm", "--source", "runpod_gpu_types",
          "--sku", "AMD Instinct MI300X OAM", "--note", "test: confirmed on the provider's page"]
