@@ -148,3 +148,30 @@ def test_a_backfill_is_not_checked_against_todays_peers(db, shared_data):
     ).fetchone() == (0,)
     assert report.sources[0].history_new == 2  # a backfill brings old prices: not peers
     con.close()
+
+
+def test_llm_prices_of_one_model_may_differ_100x_across_hosts_before_they_wait(tmp_path):
+    """Hand-made prices (no recording has a new listing beside its peers): a model listed at
+    $0.10 per 1M input tokens by two hosts; a new host's $9 (90×: real host spreads reach 45×
+    in the recorded data) loads, a per-1K value read as per-1M ($150, 1500×) waits."""
+    from tests.warehouse_utils import obs, outcome
+
+    con = connect(tmp_path / "w.duckdb")
+    night_one = [outcome([obs("m", "0.10", at(1), source=s)], at(1), source=s) for s in "ab"]
+    load_run(con, "n1", "offline", at(1), night_one)
+    new_hosts = [
+        outcome([obs("m", "9", at(2), source="c")], at(2), source="c"),
+        outcome([obs("m", "150", at(2), source="d")], at(2), source="d"),
+    ]
+    report = load_run(con, "n2", "offline", at(2), new_hosts)
+    assert {s.source: (s.history_new, s.rows_quarantined) for s in report.sources} == {
+        "c": (1, 0),
+        "d": (0, 1),
+    }
+    assert con.execute("SELECT reason FROM quarantine").fetchall() == [
+        (
+            "new series far above its peers: 1500.0× the highest 0.1 USD of 2 series in force "
+            "(m input); confirm with `deflator confirm`",
+        )
+    ]
+    con.close()

@@ -54,10 +54,10 @@ from warehouse.sqlfiles import sql
 DEFAULT_MAX_STEP_FACTOR = Decimal(10)
 DRIFT_MIN_SHARE = Decimal("0.5")
 WITHDRAW_AFTER_MISSES = 2
-# A new series priced more than PEER_FACTOR× the highest of its (at least MIN_PEERS) peer
-# series in force is quarantined until confirmed (sql/stage_peer_check.sql,
-# docs/load-safety.md).
-PEER_FACTOR = Decimal(10)
+# A new series priced more than these factors × the highest of its (at least MIN_PEERS) peer
+# series in force is quarantined until confirmed (sql/stage_peer_check.sql says why these).
+PEER_FACTOR_COMPUTE = 10.0
+PEER_FACTOR_LLM = 100.0
 MIN_PEERS = 1
 _TEMP_TABLES = (
     "stage",
@@ -228,7 +228,11 @@ def load_run(
             if mode != "backfill":  # historical prices are not today's peers
                 con.execute(
                     sql("stage_peer_check"),
-                    {"min_peers": MIN_PEERS, "peer_factor": float(PEER_FACTOR)},
+                    {
+                        "min_peers": MIN_PEERS,
+                        "compute_factor": PEER_FACTOR_COMPUTE,
+                        "llm_factor": PEER_FACTOR_LLM,
+                    },
                 )
             con.execute(sql("stage_checked_view"))
 

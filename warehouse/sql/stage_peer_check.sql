@@ -8,12 +8,18 @@
 --   * LLM tokens: the same model (the catalog's model_id when the listing resolves in
 --     model_aliases, else the listing's own model name) and component, any tier.
 -- A point is quarantined when at least $min_peers peer series are in force and its price is
--- more than $peer_factor × the HIGHEST of them. Not the median: peers span marketplaces and
--- hyperscalers, and AWS p4d.24xlarge lists $4.44 per A100-hour, 10.1× the median of the A100
--- 40GB prices in force from the other recorded sources (measured), while a ×1000 slip is
--- still 209× the highest (MI300X: $500 against RunPod's $2.39). A price confirmed for its series
--- (price_confirmations, `deflator confirm`) passes. Only rows not already rejected are looked
--- at; the ratio is compared in DOUBLE (a factor of 10, never a stored value).
+-- more than $compute_factor (compute) or $llm_factor (LLM) × the HIGHEST of them. Not the
+-- median: peers span marketplaces and hyperscalers, and AWS p4d.24xlarge lists $4.44 per
+-- A100-hour, 10.1× the median of the A100 40GB prices in force from the other recorded
+-- sources (measured), while a ×1000 slip is still 209× the highest (MI300X: $500 against
+-- RunPod's $2.39). LLM prices of one model vary far more across hosts (open-weight models,
+-- regional Bedrock prices, long-context tiers): in the first offline night after a full
+-- backfill, a 10× rule held back 220 listings, nearly all real (measured); at 100× two remain,
+-- both doubtful LiteLLM values (docs/load-safety.md). The LLM slips that matter (per-1K or
+-- per-token read as per-1M) are 1000× or more.
+-- A price confirmed for its series (price_confirmations, `deflator confirm`) passes. Only rows
+-- not already rejected are looked at; the ratio is compared in DOUBLE (a factor, never a
+-- stored value).
 -- A backfill does not run this: historical prices are not comparable with today's.
 UPDATE stage_checks c
 SET reason = f.reason
@@ -73,6 +79,6 @@ FROM (
            || '); confirm with `deflator confirm`' AS reason
     FROM staged s
     JOIN peers p ON p.peer_group = s.peer_group AND p.unit = s.unit AND p.currency = s.currency
-    WHERE s.comparable > $peer_factor * p.top_price
+    WHERE s.comparable > CASE s.leg WHEN 'compute' THEN $compute_factor ELSE $llm_factor END * p.top_price
 ) f
 WHERE c.row_id = f.row_id;
