@@ -94,7 +94,11 @@ MARTS: tuple[Mart, ...] = (
                 "`prompt>200k`, an electricity sector, a storage class…)",
             ),
             _c("region", "VARCHAR", "`global` unless the source prices by region"),
-            _c("currency", "VARCHAR", "as published (`USD`, `CNY`…), never converted"),
+            _c(
+                "currency",
+                "VARCHAR",
+                "as published (`USD`, `CNY`…), never converted (`price_usd` is the USD value)",
+            ),
             _c(
                 "unit",
                 "VARCHAR",
@@ -123,6 +127,26 @@ MARTS: tuple[Mart, ...] = (
                 "listing is the model's list price)",
             ),
             _c("last_observed_at", "TIMESTAMP", "the last time a parser read this price"),
+            _c(
+                "price_usd",
+                MONEY,
+                "`price` in USD at the ECB reference rate of the price's date (the UTC date of "
+                "`last_observed_at`; the latest rate on or before it, at most 7 days back), "
+                "rounded to 12 decimals; = `price` for USD; NULL when no rate (see `usd_note`)",
+            ),
+            _c(
+                "usd_rate",
+                "DECIMAL(28,16)",
+                "USD per 1 unit of `currency` used (ECB cross rate USD/currency); 1 for USD",
+            ),
+            _c("usd_rate_date", "DATE", "the ECB reference date of `usd_rate`; NULL for USD"),
+            _c("usd_note", "VARCHAR", "why `price_usd` is NULL (no rate within 7 days)"),
+            _c(
+                "usd_rank",
+                "BIGINT",
+                "1 = cheapest in USD among the prices of the same leg, component, tier and "
+                "unit, across currencies; NULL without `price_usd`",
+            ),
         ),
         order_by=("leg", "model_id", "provider", "sku", "component", "tier", "region", "currency"),
         partition_by=("leg",),
