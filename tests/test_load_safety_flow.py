@@ -97,7 +97,7 @@ def test_a_night_with_absurd_values_loads_every_source(
     out = capsys.readouterr().out
     assert "deflator run " in out and "(offline): ok" in out
     ledger = rows(env, "SELECT status, sources_ok, sources_failed, observations_new FROM runs")
-    assert ledger == [("ok", 3, 0, 24 + 1359 + 78)]  # every source, each less its absurd row
+    assert ledger == [("ok", 3, 0, 24 + 1359 + 70)]  # RunPod and OpenRouter less their absurd row
     assert rows(
         env,
         "SELECT source, text FROM parse_problems WHERE reason LIKE 'price out of range%' "
