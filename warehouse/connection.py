@@ -175,6 +175,14 @@ def apply_migrations(
         con.execute("BEGIN TRANSACTION")
         try:
             guard()
+            # Asked again inside the transaction: on a DuckLake another writer may have
+            # applied it since `done` was read (a new lake attached by two workers at once);
+            # running it again would fail on "already exists", not conflict and retry.
+            if con.execute(
+                "SELECT count(*) FROM schema_migrations WHERE version = ?", [version]
+            ).fetchone()[0]:
+                con.execute("ROLLBACK")
+                continue
             con.execute(adapt(text))
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
