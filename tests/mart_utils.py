@@ -145,8 +145,8 @@ def build_small_warehouse(path: Path) -> Path:
         "('openai', 'openai/gpt-4o', 'gpt-4o', 'after path', false, 'test')"
     )
     con.execute("INSERT INTO providers VALUES ('openai', 'openai')")
-    for dataset in ("gpu_price_history", "eia_history", "storage_history"):
-        con.execute("INSERT INTO source_kinds VALUES (?, 'dataset')", [dataset])
+    # gpu_price_history, eia_history and storage_history: kind 'dataset' from their classes,
+    # written by connect (warehouse/source_kinds.py).
     points = [
         IndexPoint(date(2024, 1, 1), 100.0, 1),
         IndexPoint(date(2024, 2, 1), 102.5, 1),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flows.cli import build_parser
 from tests.conftest import PROJECT_ROOT
 from warehouse.connection import connect

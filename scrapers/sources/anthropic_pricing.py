@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.pricing_tables.cells import has_money
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.output import TableCollector, read_page, record_all, slugify
@@ -78,6 +78,7 @@ def _sku(name: str | None) -> str | None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Anthropic Claude API pricing page (Markdown): input, cache writes 5m/1h, "
     "cache hits, output, batch, long context",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.output import read_page, record_all, slugify
 
@@ -40,6 +40,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Fireworks AI pricing page: serverless per-token prices (no recording yet)",
     urls=(URL,),

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 
 NAME = "kimi_pricing"
@@ -41,6 +41,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Kimi (Moonshot AI) K2.6 API pricing page, CNY",
     urls=(URL,),

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 from scrapers.pricing_tables.reader import PriceCell
 
@@ -73,6 +73,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="MiniMax pay-as-you-go text API prices: USD (minimax.io) and CNY (minimaxi.com)",
     urls=(URL_USD, URL_CNY),

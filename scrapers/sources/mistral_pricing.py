@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.output import read_page, record_all, slugify
 
@@ -41,6 +41,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Mistral AI API pricing page: input and output per model (no recording yet)",
     urls=(URL,),

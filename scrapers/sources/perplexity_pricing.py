@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.output import read_page, record_all, slugify
 
@@ -42,6 +42,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Perplexity API pricing page: Sonar models' input and output token prices",
     urls=(URL,),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 
 NAME = "xai_pricing"
@@ -39,6 +39,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="xAI Grok API models and pricing page: input, cached input, output, context "
     "tiers (no recording yet)",

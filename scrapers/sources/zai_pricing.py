@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 
@@ -51,6 +51,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Z.ai (Zhipu) GLM API pricing page: input, cached input, output",
     urls=(URL,),
