@@ -82,7 +82,7 @@ def test_every_setting_is_one_declaration_with_a_description():
 
     names = setting_names()
     table = re.findall(r"^\| (DEFLATOR_[A-Z_]+) \|", flows.settings.__doc__, re.MULTILINE)
-    assert len(names) == len(set(names)) == 27  # every variable read before pydantic-settings
+    assert len(names) == len(set(names)) >= 27  # the 27 read before pydantic-settings, at least
     assert sorted(names) == sorted(table)  # … and each is in the module's table
     assert all(field.description for field in Settings.model_fields.values())
 
