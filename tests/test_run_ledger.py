@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flows.night_publish import NightPublished, summary
 from flows.nightly import NO_RECORDING
 from flows.settings import load_settings
 from scrapers.sources import deepseek_pricing, kimi_pricing
@@ -43,3 +44,7 @@ def test_skipped_sources_are_counted_apart_from_the_ok_ones(tmp_path):
     con.close()
     # Before: sources_ok was 5 (every source that did not fail) and there was no skipped count.
     assert ledger == [("partial", 3, 2, 1)]
+    # The nightly webhook's summary counts them the same way.
+    payload = summary(report, None, NightPublished(), [])
+    assert (payload["sources_ok"], payload["sources_skipped"]) == (3, 2)
+    assert [s["source"] for s in payload["sources_failed"]] == ["f_failed"]
