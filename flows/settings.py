@@ -31,6 +31,7 @@ expects; `deflator` prints it and exits 2. To add a setting, declare one more fi
 | DEFLATOR_MAX_AGE_HOURS | 36 | `deflator status`: a nightly source older than this is stale |
 | DEFLATOR_LOG_FORMAT | text | progress logs on stderr: text, or json lines (also `--log-format`) |
 | DEFLATOR_QUERY_TIMEOUT | 60 | seconds before `deflator query` stops a query (also `--timeout`) |
+| DEFLATOR_QUERY_MEMORY | 2GiB | memory a `deflator query` statement may use (also `--memory`) |
 | DEFLATOR_WEBHOOK_URL | (none) | http(s) URL that receives a JSON summary after each nightly run |
 | DEFLATOR_WEBHOOK_RETRIES | 3 | further attempts after a failed webhook delivery |
 | DEFLATOR_WEBHOOK_BACKOFF | 2.0 | first wait (s) before a webhook retry; doubles each retry |
@@ -108,7 +109,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         frozen=True,
         case_sensitive=True,
-        env_ignore_empty=True,  # DEFLATOR_X= (empty) means the default, as it always did
+        env_ignore_empty=False,  # DEFLATOR_X= is the value "": refused where it means nothing
         extra="ignore",
         populate_by_name=True,
         validate_default=False,
@@ -143,7 +144,10 @@ class Settings(BaseSettings):
     prefect_port: int = setting(4200, "DEFLATOR_PREFECT_PORT", "Prefect port", ge=1, le=65535)
     max_age_hours: Finite = setting(36.0, "DEFLATOR_MAX_AGE_HOURS", "stale after (h)", gt=0)
     log_format: str = setting("text", "DEFLATOR_LOG_FORMAT", "text or json")
-    query_timeout_s: Finite = setting(60.0, "DEFLATOR_QUERY_TIMEOUT", "query limit (s)", gt=0)
+    # Text: `deflator query` reads them with its --timeout/--memory options and checks both
+    # with one rule (warehouse/query_limits.py), naming the setting or the option.
+    query_timeout: str = setting("60", "DEFLATOR_QUERY_TIMEOUT", "query limit (seconds)")
+    query_memory: str = setting("2GiB", "DEFLATOR_QUERY_MEMORY", "query memory (e.g. 2GiB)")
     webhook_url: str = setting("", "DEFLATOR_WEBHOOK_URL", "run summary webhook (http/https)")
     webhook_retries: int = setting(3, "DEFLATOR_WEBHOOK_RETRIES", "webhook retries", ge=0)
     webhook_backoff_s: Finite = setting(2.0, "DEFLATOR_WEBHOOK_BACKOFF", "webhook wait", ge=0)
@@ -169,7 +173,7 @@ class Settings(BaseSettings):
     @field_validator("log_format", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
-        return value.lower() if isinstance(value, str) else value
+        return (value.lower() or "text") if isinstance(value, str) else value  # "": the default
 
     @field_validator("log_format")
     @classmethod

@@ -29,7 +29,9 @@ def test_defaults_and_values_are_read_from_the_given_environment(tmp_path):
     lake = settings.with_db("ducklake:postgres:dbname=x")
     assert isinstance(lake.warehouse, DuckLake) and lake.warehouse.catalog == "postgres:dbname=x"
     empty = load_settings({"DEFLATOR_DATA_DIR": str(tmp_path), "DEFLATOR_WEBHOOK_URL": ""})
-    assert empty.webhook_url == ""  # an empty variable means the default, as before
+    assert empty.webhook_url == ""  # empty: no webhook, as before
+    with pytest.raises(SettingsError, match="DEFLATOR_TIMEOUT: got '', expected a valid number"):
+        load_settings({"DEFLATOR_TIMEOUT": ""})
 
 
 @pytest.mark.parametrize(
