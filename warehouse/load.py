@@ -612,6 +612,8 @@ def _insert_ledger(
             sum(s.status == "skipped" for s in report.sources),
         ],
     )
+    if not report.sources:  # a run that failed before any source was recorded
+        return
     con.executemany(
         "INSERT INTO run_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
