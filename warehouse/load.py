@@ -235,6 +235,7 @@ def load_run(
     finally:
         con.execute("DROP VIEW IF EXISTS temp.stage_checked")
         con.execute("DROP MACRO IF EXISTS temp.step_rejected")
+        con.execute("DROP MACRO IF EXISTS temp.step_too_far")
         for name in (
             "stage",
             "stage_checks",
