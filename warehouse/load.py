@@ -42,6 +42,7 @@ from warehouse.arrow_rows import (
     utc_naive,
 )
 from warehouse.backends import rollback
+from warehouse.source_windows import record_source_windows
 from warehouse.sqlfiles import sql
 
 DEFAULT_MAX_STEP_FACTOR = Decimal(10)
@@ -224,6 +225,7 @@ def load_run(
             con.execute(sql("history_close_withdrawn"), params)
 
         _insert_problems(con, run_id, outcomes)
+        record_source_windows(con)  # the staleness windows the views read (011_hygiene.sql)
         report = RunReport(run_id, mode, _run_status(outcomes), list(reports.values()))
         _insert_ledger(con, report, started_at, outcomes)
         with steps("commit"):

@@ -40,6 +40,13 @@ class Dataset:
         about: A paragraph for ``deflator backfill --help``: what the rows are, which date is
             the observation and which the effective date, and the known traps.
         benchmarks: Reads capability scores from a page, for datasets that carry them.
+        cadence_days: How often the dataset has a point per series (1 daily, 31 monthly, 365
+            annual): a series ends at its last point plus this, in the indices.
+        stale_after_days: How long after its last point a price of the dataset may still be
+            called current (about two cadences: 18 months for an annual dataset).
+        change_log: The dataset lists each series only when its price changes, and holds every
+            series through its own last date: an open price is confirmed up to the dataset's
+            newest point, not only at its own.
     """
 
     source: Source
@@ -47,6 +54,9 @@ class Dataset:
     license: str
     about: str
     benchmarks: Callable[[FetchedPage], list[BenchmarkScore]] | None = None
+    cadence_days: int = 31
+    stale_after_days: int = 62
+    change_log: bool = False
 
     @property
     def name(self) -> str:
