@@ -125,10 +125,10 @@ WHERE scheduled;
 -- index_to), with re-roundings of one published price merged into one row, and each row's
 -- item kind. A move is not a price change when it is within the tolerance: the two prices
 -- differ by less than 0.1%, or by less than 1% and the finer one rounds to the coarser at the
--- coarser one's decimals ($2.19 → $2.1875, 0.75 → 0.7499999999999999). The merged row keeps the
--- first price. item_kind 'market_aggregate': a median, minimum or restated index over many
--- sellers' offers (gpuhunt offers-median / offers-min, restated medians, the GPU price index)
--- — never a list price in a matched-model index.
+-- coarser one's decimals, at least one ($2.19 → $2.1875, 0.75 → 0.7499999999999999). The
+-- merged row keeps the first price. item_kind 'market_aggregate': a median, minimum or
+-- restated index over many sellers' offers (gpuhunt offers-median / offers-min, restated
+-- medians, the GPU price index): never a list price in a matched-model index.
 CREATE VIEW history_index_rows AS
 WITH rows AS (
     SELECT *,
@@ -149,6 +149,7 @@ marked AS (
                    THEN 0
                WHEN previous_price > 0
                     AND abs(price - previous_price) / greatest(price, previous_price) < 0.01
+                    AND least(places, previous_places) > 0
                     AND (abs(round(CAST(price AS DOUBLE) * pow(10, least(places, previous_places)))
                              - CAST(previous_price AS DOUBLE) * pow(10, least(places, previous_places)))
                              < 1e-6
