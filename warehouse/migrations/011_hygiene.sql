@@ -33,8 +33,8 @@ SELECT coalesce(
 -- Every source that holds prices with its window: declared, else by kind (a dataset without a
 -- row: 365-day cadence and 548-day window; anything else: a nightly source, 5 days). And the
 -- moment its prices are judged at (reference_at): "now", except for a nightly source in a
--- warehouse that has never run live (only recordings, each captured on its own day): there a
--- source's newest observation is its night.
+-- warehouse that has never run live (only recordings, each captured on its own day) and has
+-- no clock set: there a source's newest observation is its night.
 CREATE VIEW source_window_of AS
 WITH ends AS (
     SELECT source, max(last_observed_at) AS newest
@@ -51,7 +51,8 @@ SELECT e.source, e.newest,
            AS stale_after_days,
        coalesce(w.change_log, FALSE) AS change_log,
        CASE
-           WHEN coalesce(w.kind, CASE WHEN k.kind = 'dataset' THEN 'dataset' ELSE 'nightly' END)
+           WHEN clock.now IS NULL
+                AND coalesce(w.kind, CASE WHEN k.kind = 'dataset' THEN 'dataset' ELSE 'nightly' END)
                     = 'nightly'
                 AND NOT live.any_live
                THEN e.newest
@@ -61,7 +62,8 @@ FROM ends e
 LEFT JOIN source_windows w USING (source)
 LEFT JOIN source_kind_of k USING (source)
 CROSS JOIN live
-CROSS JOIN warehouse_now n;
+CROSS JOIN warehouse_now n
+CROSS JOIN (SELECT max(now) AS now FROM warehouse_clock) clock;
 
 -- Every price_history row with what hygiene decides about it:
 --   confirmed_at: the last moment the source vouched for the price. A nightly source's last
@@ -71,7 +73,8 @@ CROSS JOIN warehouse_now n;
 --     scheduled price, observed before its date, is vouched for only when it was observed).
 --   in_force_to: when it stops being in force: its valid_to, or confirmed_at + the source's
 --     window if that comes first (stale); NULL while it is in force at reference_at.
---   scheduled: it starts after reference_at (a price announced for a later date).
+--   known: first observed by reference_at (with a clock set in the past, later rows are not).
+--   scheduled: known, but it starts after reference_at (a price announced for a later date).
 --   index_to: where the matched-model indices stop the row: its valid_to, its last point plus
 --     the source's cadence, and reference_at, whichever comes first.
 CREATE VIEW history_hygiene AS
@@ -99,7 +102,8 @@ bounded AS (
 )
 SELECT * EXCLUDE (fresh_to),
        CASE WHEN fresh_to > reference_at THEN NULL ELSE fresh_to END AS in_force_to,
-       valid_from > reference_at AS scheduled,
+       first_observed_at <= reference_at AS known,
+       first_observed_at <= reference_at AND valid_from > reference_at AS scheduled,
        valid_to IS NULL AND fresh_to <= reference_at AS stale
 FROM bounded;
 
@@ -108,10 +112,10 @@ FROM bounded;
 -- every reader of "valid_to IS NULL" reads current prices by swapping the table name.
 CREATE VIEW history_in_force AS
 SELECT * EXCLUDE (valid_to, source_window_kind, reference_at, confirmed_at, cadence_days,
-                  stale_after_days, index_to, in_force_to, scheduled, stale),
+                  stale_after_days, index_to, in_force_to, known, scheduled, stale),
        in_force_to AS valid_to
 FROM history_hygiene
-WHERE NOT scheduled
+WHERE known AND NOT scheduled
   AND (in_force_to IS NULL OR in_force_to > valid_from);
 
 -- Prices announced for a date after reference_at: stored, shown here, in force nowhere yet.
@@ -136,7 +140,7 @@ WITH rows AS (
            lag(price) OVER w AS previous_price,
            lag(index_to) OVER w AS previous_to
     FROM history_hygiene
-    WHERE NOT scheduled AND index_to > valid_from
+    WHERE known AND NOT scheduled AND index_to > valid_from
     WINDOW w AS (PARTITION BY series_key ORDER BY valid_from)
 ),
 marked AS (
