@@ -338,8 +338,10 @@ def test_gemini_15_pros_restated_price_is_no_frontier_cut(real) -> None:
     assert real.execute(
         "SELECT count(*) FROM frontier_points WHERE benchmark = 'math_500' AND threshold_score = 88"
     ).fetchone() == (0,)
-    gemini = [Listing("Gemini-1.5-Pro-2024-09", date(2024, 9, 24), 2.19, 88.0, "gemini-1.5-pro"),
-              Listing("Gemini 1.5 Pro", date(2024, 10, 1), 2.1875, 88.0, "gemini-1.5-pro")]  # fmt: skip
+    gemini = [
+        Listing("Gemini-1.5-Pro-2024-09", date(2024, 9, 24), 2.19, 88.0, "gemini-1.5-pro"),
+        Listing("Gemini 1.5 Pro", date(2024, 10, 1), 2.1875, 88.0, "gemini-1.5-pro"),
+    ]
     assert [p.price for p in frontier_points(gemini, 88.0)] == [2.19]
 
 

@@ -131,8 +131,9 @@ WHERE scheduled;
 -- differ by less than 0.1%, or by less than 1% and the finer one rounds to the coarser at the
 -- coarser one's decimals, at least one ($2.19 → $2.1875, 0.75 → 0.7499999999999999). The
 -- merged row keeps the first price. item_kind 'market_aggregate': a median, minimum or
--- restated index over many sellers' offers (gpuhunt offers-median / offers-min, restated
--- medians, the GPU price index): never a list price in a matched-model index.
+-- restated index over many sellers' offers (gpuhunt offers-median / offers-min, Vast's
+-- marketplace-median, restated medians, the GPU price index): never a list price in a
+-- matched-model index.
 CREATE VIEW history_index_rows AS
 WITH rows AS (
     SELECT *,
@@ -183,7 +184,7 @@ SELECT series_key, source, leg, provider, sku,
        arg_min(accelerator, valid_from) AS accelerator,
        arg_min(accelerator_count, valid_from) AS accelerator_count,
        CASE
-           WHEN regexp_matches(lower(tier), '(^|[+:])(offers-|median|restated)')
+           WHEN regexp_matches(lower(tier), 'offers-|median|restated')
                 OR regexp_matches(lower(sku), 'offers-median|offers-min')
                 OR provider IN ('gpu-price-index')
                THEN 'market_aggregate'
@@ -393,3 +394,65 @@ LEFT JOIN accelerators a ON a.id = h.accelerator
 WHERE h.valid_to IS NULL
   AND h.leg = 'compute'
   AND h.component IN ('gpu_hour', 'instance_hour');
+
+-- mart_gpu_prices_monthly of 009_marts.sql over history_hygiene: a series ends at its last
+-- point plus its source's cadence and at "now" (index_to), and no scheduled price counts before
+-- its date. Market aggregates stay here (a provider row of their own), unlike in the indices.
+-- One price per month, accelerator family and provider: the median of the provider's
+-- on-demand prices per GPU-hour in the month. Each series' monthly price is the last price in
+-- force during the month; on-demand and the family
+-- follow the gpu_hour index (warehouse/indices/build.py: NOT_ON_DEMAND, accelerator_family).
+CREATE OR REPLACE VIEW mart_gpu_prices_monthly AS
+WITH spans AS (
+    SELECT
+        h.series_key, h.source, h.provider, h.model, h.accelerator, h.valid_from,
+        CASE
+            WHEN h.component = 'gpu_hour' THEN h.price
+            ELSE CAST(h.price / h.accelerator_count AS DECIMAL(28, 12))
+        END AS per_gpu_hour,
+        date_trunc('month', h.valid_from) AS first_month,
+        date_trunc('month', h.index_to - INTERVAL 1 MICROSECOND) AS last_month
+    FROM history_hygiene h
+    WHERE h.leg = 'compute'
+      AND h.known AND NOT h.scheduled AND h.index_to > h.valid_from
+      AND h.currency = 'USD'
+      AND h.price > 0
+      AND (h.component = 'gpu_hour' OR (h.component = 'instance_hour' AND h.accelerator_count > 0))
+      AND NOT regexp_matches(h.tier, 'spot|preempt|low-priority|reserved|cud|dws|windows')
+),
+monthly AS (
+    SELECT s.*, unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH)) AS month
+    FROM spans s
+),
+per_series AS (
+    SELECT
+        series_key,
+        CAST(month AS DATE) AS month,
+        any_value(provider) AS provider,
+        any_value(source) AS source,
+        arg_max(per_gpu_hour, valid_from) AS per_gpu_hour,
+        arg_max(
+            coalesce(
+                split_part(nullif(accelerator, ''), '-', 1),
+                CASE
+                    WHEN regexp_full_match(upper(trim(model)), '[A-Z]{1,3}[0-9]{2,4}[A-Z]{0,2}')
+                        THEN upper(trim(model))
+                END
+            ),
+            valid_from
+        ) AS accelerator_family
+    FROM monthly
+    GROUP BY series_key, month
+)
+SELECT
+    month,
+    accelerator_family,
+    provider,
+    median(per_gpu_hour) AS per_gpu_hour,
+    min(per_gpu_hour) AS min_per_gpu_hour,
+    max(per_gpu_hour) AS max_per_gpu_hour,
+    CAST(count(*) AS INTEGER) AS listings,
+    string_agg(DISTINCT source, ',' ORDER BY source) AS sources
+FROM per_series
+WHERE accelerator_family IS NOT NULL
+GROUP BY month, accelerator_family, provider;
