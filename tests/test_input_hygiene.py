@@ -61,13 +61,13 @@ def load(con, run_id, points, source="testsrc", when=datetime(2026, 11, 20, tzin
     return load_run(con, run_id, "backfill", when, [outcome(points, when, source=source)])
 
 
-def as_dataset(con, source="testsrc", cadence=31, window=62, change_log=False):
+def as_dataset(con, source="testsrc", cadence=31, window=62, dated_records=False):
     """Declare the test source a dataset with this cadence and window (loads rewrite the
     table from the code's declarations, so call this after the last load)."""
     con.execute("DELETE FROM source_windows WHERE source = ?", [source])
     con.execute(
-        "INSERT INTO source_windows VALUES (?, 'dataset', ?, ?, ?)",
-        [source, cadence, window, change_log],
+        "INSERT INTO source_windows VALUES (?, 'dataset', ?, ?, FALSE, ?)",
+        [source, cadence, window, dated_records],
     )
 
 
@@ -260,7 +260,7 @@ def test_a_price_past_its_window_is_not_current(con) -> None:
         [point("old", "0.15", date(2026, 6, 10), date(2006, 3, 14)),
          point("new", "0.023", date(2026, 6, 10), date(2026, 6, 1))],
     )  # fmt: skip
-    as_dataset(con, cadence=365, window=548)
+    as_dataset(con, cadence=365, window=548, dated_records=True)
     set_clock(con, "2026-10-05")
     assert (current(con, "old"), current(con, "new")) == ([], [D("0.023")])
     ended = con.execute("SELECT valid_to FROM history_in_force WHERE sku = 'old'").fetchone()[0]

@@ -47,6 +47,9 @@ class Dataset:
         change_log: The dataset lists each series only when its price changes, and holds every
             series through its own last date: an open price is confirmed up to the dataset's
             newest point, not only at its own.
+        dated_records: The rows are dated historical records captured long after (a table of
+            prices by year): a row vouches for its price at its own date only, not at the
+            capture. Otherwise a row's observation confirms the price then (a snapshot).
     """
 
     source: Source
@@ -57,6 +60,7 @@ class Dataset:
     cadence_days: int = 31
     stale_after_days: int = 62
     change_log: bool = False
+    dated_records: bool = False
 
     @property
     def name(self) -> str:

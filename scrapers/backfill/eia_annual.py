@@ -163,4 +163,5 @@ DATASET = Dataset(
     ),
     cadence_days=365,  # annual values: a year's average is published the year after
     stale_after_days=548,
+    dated_records=True,
 )

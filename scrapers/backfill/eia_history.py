@@ -128,4 +128,5 @@ DATASET = Dataset(
     ),
     cadence_days=31,  # monthly values
     stale_after_days=62,
+    dated_records=True,
 )

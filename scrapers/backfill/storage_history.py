@@ -239,4 +239,5 @@ DATASET = Dataset(
     ),
     cadence_days=365,  # dated list prices collected about once a year
     stale_after_days=548,
+    dated_records=True,
 )

@@ -6,14 +6,15 @@
 
 -- How long each source's prices stay current without being seen again, declared on the
 -- source (scrapers/base.py Source.stale_after_days) or dataset (scrapers/backfill/base.py:
--- cadence_days, stale_after_days, change_log) and written here by every load
+-- cadence_days, stale_after_days, change_log, dated_records) and written here by every load
 -- (warehouse/source_windows.py). kind: 'nightly' or 'dataset'.
 CREATE TABLE source_windows (
     source            VARCHAR NOT NULL,
     kind              VARCHAR NOT NULL,
     cadence_days      INTEGER NOT NULL,
     stale_after_days  INTEGER NOT NULL,
-    change_log        BOOLEAN NOT NULL
+    change_log        BOOLEAN NOT NULL,
+    dated_records     BOOLEAN NOT NULL
 );
 
 -- "Now" for every view below, explicit so views are deterministic: a row here (tests, or a
@@ -31,7 +32,8 @@ SELECT coalesce(
 ) AS now;
 
 -- Every source that holds prices with its window: declared, else by kind (a dataset without a
--- row: 365-day cadence and 548-day window; anything else: a nightly source, 5 days). And the
+-- row: dated records, 365-day cadence and 548-day window; anything else: a nightly source,
+-- 5 days). And the
 -- moment its prices are judged at (reference_at): "now", except for a nightly source in a
 -- warehouse that has never run live (only recordings, each captured on its own day) and has
 -- no clock set: there a source's newest observation is its night.
@@ -50,6 +52,7 @@ SELECT e.source, e.newest,
        coalesce(w.stale_after_days, CASE WHEN k.kind = 'dataset' THEN 548 ELSE 5 END)
            AS stale_after_days,
        coalesce(w.change_log, FALSE) AS change_log,
+       coalesce(w.dated_records, k.kind = 'dataset', FALSE) AS dated_records,
        CASE
            WHEN clock.now IS NULL
                 AND coalesce(w.kind, CASE WHEN k.kind = 'dataset' THEN 'dataset' ELSE 'nightly' END)
@@ -67,10 +70,11 @@ CROSS JOIN (SELECT max(now) AS now FROM warehouse_clock) clock;
 
 -- Every price_history row with what hygiene decides about it:
 --   confirmed_at: the last moment the source vouched for the price. A nightly source's last
---     observation; a dataset's dated fact recorded later (valid_from before it was first
---     observed: S3's 2006 launch price in a 2026 capture) only at its own date; a change log's
---     open price up to the dataset's newest point; otherwise its last observation (a
---     scheduled price, observed before its date, is vouched for only when it was observed).
+--     observation; a change log's open price up to the dataset's newest point; a dated record
+--     captured later (a dated_records dataset, valid_from before it was first observed: S3's
+--     2006 launch price in a 2026 capture) only at its own date; otherwise its last
+--     observation (a snapshot's capture; a scheduled price, observed before its date, is
+--     vouched for only when it was observed).
 --   in_force_to: when it stops being in force: its valid_to, or confirmed_at + the source's
 --     window if that comes first (stale); NULL while it is in force at reference_at.
 --   known: first observed by reference_at (with a clock set in the past, later rows are not).
@@ -84,7 +88,7 @@ WITH judged AS (
            CASE
                WHEN w.kind = 'nightly' THEN h.last_observed_at
                WHEN w.change_log AND h.valid_to IS NULL THEN w.newest
-               WHEN h.valid_from < h.first_observed_at THEN h.valid_from
+               WHEN w.dated_records AND h.valid_from < h.first_observed_at THEN h.valid_from
                ELSE h.last_observed_at
            END AS confirmed_at,
            w.cadence_days, w.stale_after_days
