@@ -61,13 +61,13 @@ def load(con, run_id, points, source="testsrc", when=datetime(2026, 11, 20, tzin
     return load_run(con, run_id, "backfill", when, [outcome(points, when, source=source)])
 
 
-def as_dataset(con, source="testsrc", cadence=31, window=62, dated_records=False):
+def as_dataset(con, source="testsrc", cadence=31, window=62, dated_records=False, regular=False):
     """Declare the test source a dataset with this cadence and window (loads rewrite the
     table from the code's declarations, so call this after the last load)."""
     con.execute("DELETE FROM source_windows WHERE source = ?", [source])
     con.execute(
-        "INSERT INTO source_windows VALUES (?, 'dataset', ?, ?, FALSE, ?)",
-        [source, cadence, window, dated_records],
+        "INSERT INTO source_windows VALUES (?, 'dataset', ?, ?, FALSE, ?, ?)",
+        [source, cadence, window, dated_records, regular],
     )
 
 
@@ -270,6 +270,22 @@ def test_a_price_past_its_window_is_not_current(con) -> None:
     assert (old[0], old[-1], len(old)) == (date(2006, 3, 1), date(2007, 3, 1), 13)  # + 365 d
 
 
+def test_a_gap_in_a_regular_series_is_missing_data(con) -> None:
+    capture = date(2024, 10, 17)
+    load(con, "r1", [point("e", p, capture, date(y, 1, 1))
+                     for p, y in (("0.0688", 2011), ("0.083", 2022))])  # fmt: skip
+    set_clock(con, "2024-10-17")
+
+    def years() -> list[int]:
+        rows = con.execute(sql("index_monthly_prices"), {"leg": "llm", "components": ["input"]})
+        return sorted({r[6].year for r in rows.fetchall()})
+
+    as_dataset(con, cadence=365, window=548, dated_records=True, regular=True)
+    assert years() == [2011, 2022]  # 2011's price does not fill 2012 … 2021
+    as_dataset(con, cadence=365, window=548, dated_records=True, regular=False)
+    assert years() == list(range(2011, 2023))  # irregular records: it held until 2022
+
+
 def test_s3_2006_and_eia_2011_prices_are_not_current(real) -> None:
     stale = real.execute(
         "SELECT count(*) FROM mart_current_prices WHERE source IN "
@@ -292,22 +308,21 @@ def test_s3_2006_and_eia_2011_prices_are_not_current(real) -> None:
     s3_flat = [r[6] for r in months if r[0] == "storage_history" and r[5] == "all"
                and r[4] == "standard:flat"]  # fmt: skip
     assert (min(s3_flat), max(s3_flat)) == (date(2006, 3, 1), date(2007, 3, 1))
-    # No EIA annual series runs into 2022 unless it has a point in 2021 or later.
+    # S3's own first-tier item runs unbroken from $0.15 (2010) to $0.023 (2016): its ratio
+    # 0.153 is the storage index's to read, not a frozen $0.15 beside it.
+    first_tier = {r[6]: r[7] for r in months if r[0] == "storage_history" and r[4] ==
+                  "standard:first-tier"}  # fmt: skip
+    assert (first_tier[date(2010, 1, 1)], first_tier[date(2016, 1, 1)]) == (0.15, 0.023)
+    assert len(first_tier) == 84  # 2010-01 … 2016-12 (the 2016 record + 365 days), no gap
+    # EIA's annual US industrial series jumps from a 2011 point to a 2022 one: the 2011 price
+    # (6.88 ¢) no longer fills the ten missing years (+10.9% in 2022-01 before).
     energy = real.execute(
         sql("index_monthly_prices"), {"leg": "energy", "components": ["kwh"]}
     ).fetchall()
-    last = {}
-    for r in energy:
-        if r[0] == "eia_annual":
-            last[(r[1], r[2], r[4], r[5])] = max(last.get((r[1], r[2], r[4], r[5]), r[6]), r[6])
-    points = dict(
-        ((p, s, t, g), v)
-        for p, s, t, g, v in real.execute(
-            "SELECT provider, sku, tier, region, max(valid_from)::DATE FROM price_history "
-            "WHERE source = 'eia_annual' GROUP BY ALL"
-        ).fetchall()
-    )
-    assert all(end <= date(points[key].year + 1, 1, 1) for key, end in last.items())
+    annual = {r[6]: r[7] for r in energy if r[0] == "eia_annual" and r[4] == "industrial"
+              and r[5] == "US"}  # fmt: skip
+    assert annual[date(2011, 12, 1)] == 0.0688 and annual[date(2022, 1, 1)] == 0.083
+    assert not [m for m in annual if date(2012, 1, 1) <= m <= date(2021, 12, 1)]
 
 
 # --- re-rounding ------------------------------------------------------------------------------

@@ -13,15 +13,26 @@ import duckdb
 NIGHTLY, DATASET = "nightly", "dataset"
 
 
-def declared_windows() -> list[tuple[str, str, int, int, bool, bool]]:
-    """(source, kind, cadence_days, stale_after_days, change_log, dated_records) for every
-    known source."""
+def declared_windows() -> list[tuple[str, str, int, int, bool, bool, bool]]:
+    """(source, kind, cadence_days, stale_after_days, change_log, dated_records,
+    regular_cadence) for every known source."""
     from scrapers.backfill.registry import all_datasets  # the loader needs no scrapers else
     from scrapers.registry import all_sources
 
-    rows = [(s.name, NIGHTLY, 1, s.stale_after_days, False, False) for s in all_sources().values()]
+    rows = [
+        (s.name, NIGHTLY, 1, s.stale_after_days, False, False, False)
+        for s in all_sources().values()
+    ]
     rows += [
-        (d.name, DATASET, d.cadence_days, d.stale_after_days, d.change_log, d.dated_records)
+        (
+            d.name,
+            DATASET,
+            d.cadence_days,
+            d.stale_after_days,
+            d.change_log,
+            d.dated_records,
+            d.regular_cadence,
+        )
         for d in all_datasets().values()
     ]
     return rows
@@ -31,5 +42,5 @@ def record_source_windows(con: duckdb.DuckDBPyConnection) -> int:
     """Replace ``source_windows`` with the declared windows (inside the caller's transaction)."""
     rows = declared_windows()
     con.execute("DELETE FROM source_windows")
-    con.executemany("INSERT INTO source_windows VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.executemany("INSERT INTO source_windows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)

@@ -50,6 +50,10 @@ class Dataset:
         dated_records: The rows are dated historical records captured long after (a table of
             prices by year): a row vouches for its price at its own date only, not at the
             capture. Otherwise a row's observation confirms the price then (a snapshot).
+        regular_cadence: The dataset has a point for every series every cadence (EIA's annual
+            and monthly tables): a gap longer than the cadence is missing data, so even a row
+            that a later point closed ends a cadence after its own point. Otherwise a row
+            holds until the next point of its series, as the history says.
     """
 
     source: Source
@@ -61,6 +65,7 @@ class Dataset:
     stale_after_days: int = 62
     change_log: bool = False
     dated_records: bool = False
+    regular_cadence: bool = False
 
     @property
     def name(self) -> str:

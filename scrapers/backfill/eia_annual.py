@@ -163,5 +163,6 @@ DATASET = Dataset(
     ),
     cadence_days=365,  # annual values: a year's average is published the year after
     stale_after_days=548,
+    regular_cadence=True,
     dated_records=True,
 )

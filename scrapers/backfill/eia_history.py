@@ -128,5 +128,6 @@ DATASET = Dataset(
     ),
     cadence_days=31,  # monthly values
     stale_after_days=62,
+    regular_cadence=True,
     dated_records=True,
 )

@@ -6,7 +6,8 @@
 
 -- How long each source's prices stay current without being seen again, declared on the
 -- source (scrapers/base.py Source.stale_after_days) or dataset (scrapers/backfill/base.py:
--- cadence_days, stale_after_days, change_log, dated_records) and written here by every load
+-- cadence_days, stale_after_days, change_log, dated_records, regular_cadence) and written here
+-- by every load
 -- (warehouse/source_windows.py). kind: 'nightly' or 'dataset'.
 CREATE TABLE source_windows (
     source            VARCHAR NOT NULL,
@@ -14,7 +15,8 @@ CREATE TABLE source_windows (
     cadence_days      INTEGER NOT NULL,
     stale_after_days  INTEGER NOT NULL,
     change_log        BOOLEAN NOT NULL,
-    dated_records     BOOLEAN NOT NULL
+    dated_records     BOOLEAN NOT NULL,
+    regular_cadence   BOOLEAN NOT NULL
 );
 
 -- "Now" for every view below, explicit so views are deterministic: a row here (tests, or a
@@ -53,6 +55,7 @@ SELECT e.source, e.newest,
            AS stale_after_days,
        coalesce(w.change_log, FALSE) AS change_log,
        coalesce(w.dated_records, k.kind = 'dataset', FALSE) AS dated_records,
+       coalesce(w.regular_cadence, FALSE) AS regular_cadence,
        CASE
            WHEN clock.now IS NULL
                 AND coalesce(w.kind, CASE WHEN k.kind = 'dataset' THEN 'dataset' ELSE 'nightly' END)
@@ -79,8 +82,9 @@ CROSS JOIN (SELECT max(now) AS now FROM warehouse_clock) clock;
 --     window if that comes first (stale); NULL while it is in force at reference_at.
 --   known: first observed by reference_at (with a clock set in the past, later rows are not).
 --   scheduled: known, but it starts after reference_at (a price announced for a later date).
---   index_to: where the matched-model indices stop the row: its valid_to, its last point plus
---     the source's cadence, and reference_at, whichever comes first.
+--   index_to: where the matched-model indices stop the row: its valid_to, its last
+--     confirmation plus the source's cadence, and reference_at, whichever comes first. A scheduled price observed more than a cadence before its date never
+--     enters an index.
 CREATE VIEW history_hygiene AS
 WITH judged AS (
     SELECT h.*,
@@ -91,17 +95,32 @@ WITH judged AS (
                WHEN w.dated_records AND h.valid_from < h.first_observed_at THEN h.valid_from
                ELSE h.last_observed_at
            END AS confirmed_at,
-           w.cadence_days, w.stale_after_days
+           w.cadence_days, w.stale_after_days, w.regular_cadence
     FROM price_history h
     JOIN source_window_of w USING (source)
 ),
+-- The last row of a series (open, or closed after reference_at) ends at its confirmation plus
+-- the window (cadence for the indices): nobody vouched for it after. A row that a later point
+-- closed held its price until then, as the history says, except in a dataset with a regular
+-- cadence, where a longer gap is missing data (EIA's annual US industrial series has a 2011
+-- point and then a 2022 one: the 2011 price does not span the ten missing years).
 bounded AS (
     SELECT *,
-           least(coalesce(valid_to, TIMESTAMP '9999-12-31'),
-                 confirmed_at + to_days(stale_after_days)) AS fresh_to,
-           least(coalesce(valid_to, TIMESTAMP '9999-12-31'),
-                 greatest(confirmed_at, valid_from) + to_days(cadence_days),
-                 reference_at + INTERVAL 1 MICROSECOND) AS index_to
+           CASE
+               WHEN valid_to IS NULL OR valid_to > reference_at OR regular_cadence
+                   THEN least(coalesce(valid_to, TIMESTAMP '9999-12-31'),
+                              confirmed_at + to_days(stale_after_days))
+               ELSE valid_to
+           END AS fresh_to,
+           least(
+               CASE
+                   WHEN valid_to IS NULL OR valid_to > reference_at OR regular_cadence
+                       THEN least(coalesce(valid_to, TIMESTAMP '9999-12-31'),
+                                  confirmed_at + to_days(cadence_days))
+                   ELSE valid_to
+               END,
+               reference_at + INTERVAL 1 MICROSECOND
+           ) AS index_to
     FROM judged
 )
 SELECT * EXCLUDE (fresh_to),
@@ -116,7 +135,8 @@ FROM bounded;
 -- every reader of "valid_to IS NULL" reads current prices by swapping the table name.
 CREATE VIEW history_in_force AS
 SELECT * EXCLUDE (valid_to, source_window_kind, reference_at, confirmed_at, cadence_days,
-                  stale_after_days, index_to, in_force_to, known, scheduled, stale),
+                  stale_after_days, regular_cadence, index_to, in_force_to, known, scheduled,
+                  stale),
        in_force_to AS valid_to
 FROM history_hygiene
 WHERE known AND NOT scheduled
