@@ -17,7 +17,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.derived import DerivedReport, format_derived, rebuild_after_load
+from flows.fx import refresh_rates, wanted
 from flows.logs import ensure_configured, event, run_context
+from flows.night_publish import publish_night
 from flows.settings import Settings, load_settings
 from flows.summary import format_summary
 from schemas.observation import FetchedPage
@@ -169,6 +171,7 @@ def _nightly(
     indices: bool = True,
 ) -> RunReport:
     mode = "offline" if offline else "live"
+    refresh_fx = wanted(source_names, sources is not None)  # exchange rates: flows/fx.py
     sources = sources if sources is not None else select_sources(source_names)
     archive = RawArchive(settings.archive_dir)
     transport = (
@@ -196,9 +199,13 @@ def _nightly(
                 continue
             outcomes.append(_parse_or_fail(source, futures[source.name]))
 
+    fx = refresh_rates(settings, run_id, offline) if refresh_fx else None
     report, derived = load_outcomes(settings, run_id, mode, started_at, outcomes, indices)
     print(format_summary(report, settings.warehouse.label))
     print(format_derived(derived))
+    if fx is not None:
+        print(fx.line())
+    print("\n".join(publish_night(settings, report, fx).lines()))  # feeds, webhook: never fail
     _log_finished(report)
     return report
 

@@ -25,6 +25,10 @@
 | DEFLATOR_MAX_AGE_HOURS | 36 | `deflator status`: a nightly source older than this is stale |
 | DEFLATOR_LOG_FORMAT | text | progress logs on stderr: text, or json lines (also `--log-format`) |
 | DEFLATOR_QUERY_TIMEOUT | 60 | seconds before `deflator query` stops a query (also `--timeout`) |
+| DEFLATOR_WEBHOOK_URL | (none) | http(s) URL that receives a JSON summary after each nightly run |
+| DEFLATOR_WEBHOOK_RETRIES | 3 | further attempts after a failed webhook delivery |
+| DEFLATOR_WEBHOOK_BACKOFF | 2.0 | first wait (s) before a webhook retry; doubles each retry |
+| DEFLATOR_FEED_DIR | <data dir>/feeds | where each nightly run writes its Atom and JSON feeds |
 """
 
 from __future__ import annotations
@@ -74,6 +78,10 @@ class Settings:
     max_age_hours: float = 36.0
     log_format: str = "text"
     query_timeout_s: float = 60.0
+    webhook_url: str = ""
+    webhook_retries: int = 3
+    webhook_backoff_s: float = 2.0
+    feed_dir: Path | None = None  # None: <data dir>/feeds
 
     def with_db(self, db_path: str | Path | None) -> Settings:
         """The same settings with another warehouse file (the `--db` option); a value starting
@@ -139,6 +147,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_age_hours=float(env.get("DEFLATOR_MAX_AGE_HOURS", "36")),
         log_format=env.get("DEFLATOR_LOG_FORMAT", "text").strip().lower() or "text",
         query_timeout_s=float(env.get("DEFLATOR_QUERY_TIMEOUT", "60")),
+        webhook_url=env.get("DEFLATOR_WEBHOOK_URL", "").strip(),
+        webhook_retries=int(env.get("DEFLATOR_WEBHOOK_RETRIES", "3")),
+        webhook_backoff_s=float(env.get("DEFLATOR_WEBHOOK_BACKOFF", "2.0")),
+        feed_dir=Path(env.get("DEFLATOR_FEED_DIR", data_dir / "feeds")).expanduser(),
     )
 
 

@@ -88,7 +88,9 @@ class Observation(BaseModel):
     )
     observed_at: datetime
     effective_date: date | None = Field(
-        default=None, description="when the price took effect, if stated"
+        default=None,
+        description="when the price takes effect, if stated; after observed_at for a price "
+        "the page announces ('starting September 1, 2026'), which is not in force before it",
     )
     source_url: str
     page_hash: str = Field(pattern=r"^[0-9a-f]{64}$")

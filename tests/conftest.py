@@ -76,3 +76,29 @@ def full_warehouse(tmp_path_factory, shared_data) -> Path:
             assert main(["rates", "frontier"]) == 0
         assert main(["cost", str(PROJECT_ROOT / "examples" / "seed_example.toml")]) == 0
     return db
+
+
+# Fixtures built once a session are built once per xdist worker: keep every test that reads one
+# of them on the same worker (`make test` runs `--dist loadgroup`), so each is built once a run.
+_SHARED_WAREHOUSES = ("full_warehouse", "mart_warehouse")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        used = [name for name in _SHARED_WAREHOUSES if name in getattr(item, "fixturenames", ())]
+        if used:
+            item.add_marker(pytest.mark.xdist_group(used[0]))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Say loudly when the browser tests could not run (no Chromium on this machine)."""
+    from tests.cdp import find_chromium
+
+    if find_chromium() is None:
+        terminalreporter.write_sep(
+            "!",
+            "Chromium not found: the dashboard's browser tests were SKIPPED "
+            "(apt-get install -y chromium; .ci/run installs it)",
+            red=True,
+            bold=True,
+        )

@@ -50,6 +50,7 @@ class ReceivedRequest:
     method: str
     path: str
     headers: dict[str, str]
+    body: bytes = b""  # what a POST sent (webhook tests)
 
 
 class ScriptedServer:
@@ -124,8 +125,14 @@ class _Server(ThreadingHTTPServer):
 def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            self._answer("GET", b"")
+
+        def do_POST(self) -> None:
+            self._answer("POST", self.rfile.read(int(self.headers.get("Content-Length", 0))))
+
+        def _answer(self, method: str, body: bytes) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = server._next_reply(ReceivedRequest("GET", self.path, headers))
+            reply = server._next_reply(ReceivedRequest(method, self.path, headers, body))
             if reply.delay_s and server._stopping.wait(reply.delay_s):
                 return
             if reply.action is Action.RESET:

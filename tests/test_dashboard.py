@@ -137,3 +137,18 @@ def test_dashboard_of_the_recorded_data_equals_the_marts(full_warehouse, tmp_pat
     assert len(data["price_changes"]["rows"]) == 200
     assert "GPQA Diamond at GPT-4's level" in figures["chart-frontier"]["layout"]["title"]["text"]
     assert figures["chart-gpu"]["layout"]["title"]["text"].startswith("H100")
+
+
+def test_gpu_providers_each_get_their_own_colour_and_marker():
+    """Past Plotly's 10-colour cycle: 30 providers, 30 distinct (colour, marker) pairs, and a
+    provider keeps its pair whatever else is on the chart."""
+    from warehouse.dashboard.figures import provider_styles
+
+    providers = {f"provider-{i:02d}" for i in range(30)}
+    styles = provider_styles(providers)
+    assert len(set(styles.values())) == 30
+    assert len({colour for colour, _ in styles.values()}) == 24
+    assert (
+        provider_styles({"aws", "hyperstack"})["aws"]
+        != provider_styles({"aws", "hyperstack"})["hyperstack"]
+    )

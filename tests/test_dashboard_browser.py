@@ -47,6 +47,16 @@ def check_page(chromium: str, page: Path, workdir: Path) -> dict:
         rows_before = browser.evaluate(
             "document.querySelectorAll('#table-current tbody tr').length"
         )
+        # at the page's 1400 px: does the current-prices table show every column unscrolled,
+        # and what does its first row say?
+        layout = browser.evaluate(
+            "(() => { const t = document.getElementById('table-current');"
+            " const wrap = t.parentElement;"
+            " return {overflow: wrap.scrollWidth - wrap.clientWidth,"
+            " head: Array.from(t.querySelectorAll('thead th')).map(th => th.textContent),"
+            " first: Array.from(t.querySelectorAll('tbody tr:first-child td'))"
+            ".map(td => td.textContent)}; })()"
+        )
         browser.evaluate(
             "(() => { const box = document.getElementById('search-current');"
             " box.value = 'p5.48xlarge us-east-1';"
@@ -72,7 +82,14 @@ def check_page(chromium: str, page: Path, workdir: Path) -> dict:
         assert marks[chart]["svg"] >= 1, chart
         assert marks[chart]["points"] + marks[chart]["lines"] >= 1, marks[chart]
     assert shot.stat().st_size > 50_000  # a drawn page, not a blank one
-    return {"marks": marks, "rows": rows_before, "filtered": filtered, "tables": tables}
+    assert layout["overflow"] <= 0, f"the current-prices table scrolls sideways: {layout}"
+    return {
+        "marks": marks,
+        "rows": rows_before,
+        "filtered": filtered,
+        "tables": tables,
+        "layout": layout,
+    }
 
 
 def test_dashboard_renders_offline_without_errors(chromium, mart_warehouse, tmp_path):
@@ -93,5 +110,9 @@ def test_dashboard_of_the_recorded_data_renders(chromium, full_warehouse, tmp_pa
     assert main(["--db", str(full_warehouse), "dashboard", "--out", str(page)]) == 0
     seen = check_page(chromium, page, tmp_path / "browser")
     assert seen["rows"] == 500  # the first 500 of the table's rows are drawn
+    # it opens on a list price per GPU-hour, not on a market indicator
+    first = dict(zip(seen["layout"]["head"], seen["layout"]["first"], strict=True))
+    assert first["leg"] == "compute" and first["per_gpu_hour"] != ""
+    assert first["source"] != "gpuhunt_offers"
     assert len(seen["filtered"]) == 1 and "55.04" in seen["filtered"][0]
     assert seen["tables"]["table-changes"] == 200

@@ -75,8 +75,8 @@ def warehouse(tmp_path: Path, shared_data: Path):
     report = load_run(con, "run1", "offline", datetime(2026, 1, 23, tzinfo=UTC), good)
     assert report.status == "ok"
     assert {s.source: s.rows_parsed for s in report.sources} == {
-        "anthropic_pricing": 78,
-        "openai_pricing": 277,
+        "anthropic_pricing": 70,
+        "openai_pricing": 403,
     }
     yield con
     con.close()
@@ -112,7 +112,7 @@ def test_page_without_tables_fails_its_source_and_keeps_its_prices(warehouse, sh
     open_prices = warehouse.execute(
         "select count(*) from price_history where source = 'anthropic_pricing' and valid_to is null"
     ).fetchone()
-    assert open_prices == (78,)
+    assert open_prices == (70,)
     # The drifted page is archived in the ledger of fetches, for a later replay.
     archived = warehouse.execute(
         "select count(*) from fetches where run_id = 'run2' and sha256 = ?", [drifted.sha256]
@@ -121,19 +121,20 @@ def test_page_without_tables_fails_its_source_and_keeps_its_prices(warehouse, sh
 
 
 def test_page_with_less_than_half_the_rows_fails_its_source(warehouse, shared_data):
-    # Each table keeps its first two models: 10 + 4 + 8 = 22 prices, fewer than half of 78.
+    # Each table keeps its first two models: 10 + 4 = 14 prices, fewer than half of 70 (the
+    # long-context table names no model: its prices are problems, never rows).
     report, before, _ = _altered_run(
         warehouse, shared_data, lambda text: _first_rows_only(text, keep=2), "run3"
     )
     by_source = {s.source: s for s in report.sources}
     assert by_source["anthropic_pricing"].status == "failed"
-    assert by_source["anthropic_pricing"].rows_parsed == 22
+    assert by_source["anthropic_pricing"].rows_parsed == 14
     assert by_source["openai_pricing"].status == "ok"
     error = warehouse.execute(
         "select error from run_sources where run_id = 'run3' and source = 'anthropic_pricing'"
     ).fetchone()[0]
     assert error == (
-        "layout drift: 22 rows, fewer than half of the last good run's 78; previous prices kept"
+        "layout drift: 14 rows, fewer than half of the last good run's 70; previous prices kept"
     )
     assert _history(warehouse, "anthropic_pricing") == before["anthropic_pricing"]
     assert _history(warehouse, "openai_pricing") == before["openai_pricing"]
@@ -144,13 +145,15 @@ def test_page_with_less_than_half_the_rows_fails_its_source(warehouse, shared_da
 
 
 def test_a_page_that_keeps_more_than_half_its_rows_loads(warehouse, shared_data):
-    # Control: the long-context table removed (8 of 78 prices gone) is no drift; the prices
-    # the page no longer lists are withdrawn, the others continue.
+    # Control: Claude Haiku 3 removed from both price tables (7 of 70 prices gone) is no
+    # drift; the prices the page no longer lists are withdrawn, the others continue.
     def drop_long_context(text: str) -> str:
-        return text.replace("| Input: $3 / MTok | Input: $6 / MTok |\n", "").replace(
-            "| Output: $15 / MTok | Output: $22.50 / MTok |\n", ""
-        )
+        return text.replace(
+            "| Claude Haiku 3 | $0.25 / MTok | $0.30 / MTok | $0.50 / MTok | $0.03 / MTok "
+            "| $1.25 / MTok |\n",
+            "",
+        ).replace("| Claude Haiku 3 | $0.125 / MTok | $0.625 / MTok |\n", "")
 
     report, _, _ = _altered_run(warehouse, shared_data, drop_long_context, "run4")
     anthropic = {s.source: s for s in report.sources}["anthropic_pricing"]
-    assert (anthropic.status, anthropic.rows_parsed, anthropic.history_withdrawn) == ("ok", 70, 8)
+    assert (anthropic.status, anthropic.rows_parsed, anthropic.history_withdrawn) == ("ok", 63, 7)

@@ -10,8 +10,8 @@ import pytest
 pytestmark = pytest.mark.flow
 
 RECORDED = {
-    "openai_pricing": 277,
-    "anthropic_pricing": 78,
+    "openai_pricing": 403,
+    "anthropic_pricing": 70,  # its long-context table names no model: 4 problems, not prices
     "gemini_pricing": 78,
     "deepseek_pricing": 6,
     "cohere_pricing": 14,
@@ -69,12 +69,12 @@ def test_price_history_holds_first_party_prices_of_eight_providers(run) -> None:
     finally:
         con.close()
     assert providers == [
-        ("anthropic", "USD", 78),
+        ("anthropic", "USD", 70),
         ("cohere", "USD", 14),
         ("deepseek", "CNY", 6),
         ("google", "USD", 78),
         ("moonshot", "CNY", 3),
-        ("openai", "USD", 277),
+        ("openai", "USD", 403),
         ("perplexity", "USD", 10),
         ("zai", "USD", 49),
     ]
@@ -83,7 +83,5 @@ def test_price_history_holds_first_party_prices_of_eight_providers(run) -> None:
         "cache_write cache-1h": "6.000000000000",
         "cached_input standard": "0.300000000000",
         "input standard": "3.000000000000",
-        "input prompt<=200k": "3.000000000000",
-        "input prompt>200k": "6.000000000000",
     }
     assert ledger == [("skipped", "no recording")]

@@ -110,33 +110,11 @@ def test_the_readme_shows_every_example_file_exactly():
 # --- the examples on the warehouse after `run --offline` and `backfill` ---------------------
 
 
-# Every dataset an example reads (LLM prices and scores, GPU history); the electricity,
-# storage and gpuhunt datasets change none of the answers and would add ~25 s of loading and
-# index building.
-DATASETS = [
-    "aws_p5_tracker",
-    "epoch_api_prices",
-    "epoch_benchmark_tables",
-    "gpu_price_history",
-    "gpu_rental_monthly",
-    "litellm_history",
-    "simonw_llm_prices",
-    "sophie_pricing_history",
-]
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, shared_data):
-    """The recorded data, as the README's quoted answers assume: `run --offline`, `backfill`."""
-    data_dir = tmp_path_factory.mktemp("deflator-examples")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DEFLATOR_DATA_DIR", str(data_dir))
-        patch.setenv("DEFLATOR_SHARED_DATA", str(shared_data))
-        for name in ("DEFLATOR_DB", "DEFLATOR_ARCHIVE"):
-            patch.delenv(name, raising=False)
-        assert main(["run", "--offline"]) == 0
-        assert main(["backfill", *DATASETS]) == 0
-        yield data_dir / "deflator.duckdb"
+def warehouse(full_warehouse):
+    """The recorded data, as the README's quoted answers assume: `run --offline`, `backfill`
+    (the session's shared warehouse: tests only read it)."""
+    return full_warehouse
 
 
 def example(db, name: str, capsys) -> list[dict]:

@@ -45,11 +45,6 @@ claude-opus-3 | $7.50 | $37.50
 claude-haiku-3 | $0.125 | $0.625
 """
 
-# Long context pricing (lines 97-100), for the models its section names (Sonnet 4 and 4.5).
-LONG_CONTEXT = """
-claude-sonnet-4 | $3 | $6 | $15 | $22.50
-claude-sonnet-4-5 | $3 | $6 | $15 | $22.50
-"""
 
 EXPECTED = {
     **expect(
@@ -63,16 +58,16 @@ EXPECTED = {
         ],
     ),
     **expect(BATCH, [("batch_input", "standard"), ("batch_output", "standard")]),
-    **expect(
-        LONG_CONTEXT,
-        [
-            ("input", "prompt<=200k"),
-            ("input", "prompt>200k"),
-            ("output", "prompt<=200k"),
-            ("output", "prompt>200k"),
-        ],
-    ),
 }
+
+# Long context pricing (lines 97-100) has no Model column; only the prose above it names
+# Sonnet 4 and 4.5. A table that names no model gets none: its four prices are problems.
+LONG_CONTEXT_PROBLEMS = [
+    ("$3 / MTok", "table 3, row 2, line 99, column 1"),
+    ("$6 / MTok", "table 3, row 2, line 99, column 2"),
+    ("$15 / MTok", "table 3, row 3, line 100, column 1"),
+    ("$22.50 / MTok", "table 3, row 3, line 100, column 2"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +87,9 @@ def test_source_definition() -> None:
 
 
 def test_every_price_on_the_page(result: ParseResult) -> None:
-    assert result.problems == []
-    assert len(EXPECTED) == 78
+    assert [(p.text, p.where.split(" [")[0]) for p in result.problems] == LONG_CONTEXT_PROBLEMS
+    assert {p.reason for p in result.problems} == {"no model named for this price"}
+    assert len(EXPECTED) == 70
     assert prices(result) == EXPECTED
 
 
@@ -102,10 +98,8 @@ def test_cache_writes_reads_and_long_context(result: ParseResult) -> None:
     assert found[("claude-sonnet-4-5", "cache_write", "standard")] == Decimal("3.75")  # 5m
     assert found[("claude-sonnet-4-5", "cache_write", "cache-1h")] == Decimal("6")
     assert found[("claude-sonnet-4-5", "cached_input", "standard")] == Decimal("0.3")
-    assert found[("claude-sonnet-4-5", "input", "prompt>200k")] == Decimal("6")
-    assert found[("claude-sonnet-4-5", "output", "prompt>200k")] == Decimal("22.5")
-    # Only the models the long-context section names get long-context tiers.
-    assert ("claude-opus-4-5", "input", "prompt>200k") not in found
+    # The long-context table names no model: no model gets its tiers by a guess.
+    assert not [key for key in found if key[2].startswith("prompt")]
 
 
 def test_tool_tables_count_tokens_and_are_not_prices(result: ParseResult) -> None:
@@ -123,7 +117,7 @@ def test_provenance(result: ParseResult) -> None:
         assert obs.source_url == URL
         assert obs.published_unit == "per 1M tokens"
     sonnet_37 = [o for o in result.observations if o.sku == "claude-sonnet-3-7"]
-    assert {o.model for o in sonnet_37} == {"Claude Sonnet 3.7 (deprecated)"}
+    assert {o.model for o in sonnet_37} == {"Claude Sonnet 3.7"}  # "(deprecated)" is a badge
     assert {o.published_text for o in sonnet_37 if o.component.value == "output"} == {"$15 / MTok"}
 
 

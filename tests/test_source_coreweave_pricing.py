@@ -73,3 +73,17 @@ def test_other_gpus(result: ParseResult) -> None:
 def test_a_page_without_gpu_tables_fails_loudly() -> None:
     with pytest.raises(ValueError, match="no GPU pricing table"):
         SOURCE.parse(page_of(SOURCE, b"<html><body><h1>Pricing</h1></body></html>"))
+
+
+def test_a_renamed_price_column_is_reported_not_dropped(shared_data: Path) -> None:
+    # The real page with its "Spot Price (Per Hour)" header (4 region tables) renamed in place.
+    page = recorded_page(shared_data, SOURCE)
+    assert page.body.count(b"Spot Price (Per Hour)") == 4
+    body = page.body.replace(b"Spot Price (Per Hour)", b"Preemptible (Per Hour)")
+    result = SOURCE.parse(page.model_copy(update={"body": body}))
+    assert {(p.text, p.reason) for p in result.problems} == {
+        ("Preemptible (Per Hour)", "column header not understood: its prices are not read")
+    }
+    # The two region tables that price spot (10 spot prices on the page as recorded).
+    assert sorted(p.where for p in result.problems) == ["europe", "north-america"]
+    assert not [o for o in result.observations if o.tier == "spot"]

@@ -94,3 +94,15 @@ def test_a_space_inside_a_number_is_read_and_kept_as_published(result: ParseResu
 def test_no_machine_type_table_fails_loudly() -> None:
     with pytest.raises(ValueError, match="Machine type"):
         SOURCE.parse(page_of(SOURCE, b"<html><body><table><tr><td>x</td></tr></table>"))
+
+
+def test_a_renamed_price_column_is_reported_not_dropped(shared_data: Path) -> None:
+    # The real page with its "Current Spot pricing (USD)" headers renamed in place.
+    page = recorded_page(shared_data, SOURCE)
+    assert page.body.count(b"Current Spot pricing (USD)") == 2
+    body = page.body.replace(b"Current Spot pricing (USD)", b"Spot VM price (USD)")
+    result = SOURCE.parse(page.model_copy(update={"body": body}))
+    assert [(p.text, p.reason) for p in result.problems] == [
+        ("Spot VM price (USD)", "column header not understood: its prices are not read")
+    ] * 2
+    assert not [o for o in result.observations if o.tier == "spot"]

@@ -11,7 +11,7 @@ import pytest
 from schemas.enums import Currency, Leg
 from scrapers.base import ParseResult
 from scrapers.registry import all_sources
-from scrapers.sources.gemini_pricing import SOURCE, URL
+from scrapers.sources.gemini_pricing import SOURCE, URL, page_locale
 from tests.pricing_pages import page, prices, recorded
 
 CAPTURED_AT = datetime(2025, 11, 21, tzinfo=UTC)
@@ -143,7 +143,7 @@ def test_what_is_skipped_and_why(result: ParseResult) -> None:
         "unit not tracked: per image": 6,
         "no price stated": 2,
         "table without prices": 8,
-        "amount under no component": 1,
+        "unit not tracked: per prompts": 1,
     }
     assert all(obs.price > 0 for obs in result.observations)
 
@@ -180,28 +180,55 @@ def test_the_live_html_layout_reads_the_same_way(shared_data: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fetched", "input_price", "skipped_reason"),
+    ("fetched", "dated_inputs"),
     [
         # "$0.75 through December 31, 2026. / $1.50 starting January 1, 2027."
-        (datetime(2026, 9, 1, tzinfo=UTC), Decimal("0.75"), "scheduled price not yet in force"),
-        (datetime(2027, 1, 2, tzinfo=UTC), Decimal("1.5"), "expired price"),
+        # Read before the change: the current price, and the scheduled one with its date.
+        (
+            datetime(2026, 9, 1, tzinfo=UTC),
+            {None: Decimal("0.75"), datetime(2027, 1, 1).date(): Decimal("1.5")},
+        ),
+        # Read after it: the expired price is gone, the new one carries its date.
+        (datetime(2027, 1, 2, tzinfo=UTC), {datetime(2027, 1, 1).date(): Decimal("1.5")}),
     ],
 )
 def test_dated_prices_follow_the_page_date(
-    shared_data: Path, fetched: datetime, input_price: Decimal, skipped_reason: str
+    shared_data: Path, fetched: datetime, dated_inputs: dict
 ) -> None:
     # pages/gemini/nougentracker_gemini_standard_catalog.html (34 model sections, HTML).
     body = (shared_data / "pages/gemini/nougentracker_gemini_standard_catalog.html").read_bytes()
     result = SOURCE.parse(page(SOURCE, URL, body, fetched, "text/html"))
     assert result.problems == []
-    found = prices(result)
-    assert found[("gemini-3.8-flash", "input", "standard")] == input_price
-    assert result.skipped[skipped_reason] > 0
-    later = next(
-        o
+    inputs = {
+        o.effective_date: o.price
         for o in result.observations
-        if o.sku == "gemini-3.8-flash" and o.component.value == "input"
-    )
-    expected_effective = datetime(2027, 1, 1).date() if fetched.year == 2027 else None
-    assert later.effective_date == expected_effective
+        if (o.sku, o.component.value, o.tier) == ("gemini-3.8-flash", "input", "standard")
+    }
+    assert inputs == dated_inputs
+    assert (result.skipped["expired price"] > 0) == (fetched.year == 2027)
+    found = {
+        (o.sku, o.component.value, o.tier): o.price
+        for o in result.observations
+        if o.effective_date is None
+    }
     assert found[("gemini-2.5-pro", "input", "prompt>200k")] == Decimal("2.5")
+
+
+def test_a_machine_translated_capture_is_detected_by_its_own_front_matter(
+    shared_data: Path,
+) -> None:
+    # pages-history/gemini/nickcollect_pricing-fr_2026-06-22.md served under the English URL:
+    # its front matter ("source_url: …pricing?hl=fr") still says what it is.
+    body = (shared_data / "pages-history/gemini/nickcollect_pricing-fr_2026-06-22.md").read_bytes()
+    translated = page(SOURCE, URL, body, CAPTURED_AT, "text/markdown")
+    assert page_locale(translated) == "fr"
+    result = SOURCE.parse(translated)
+    assert result.observations == []
+    assert [p.reason for p in result.problems] == [
+        "machine-translated page (hl=fr): only the English page is read"
+    ]
+    # The English recording, and the English HTML catalog (which links its translations), are
+    # read as English.
+    assert page_locale(recorded(shared_data, SOURCE)) is None
+    html = (shared_data / "pages/gemini/nougentracker_gemini_standard_catalog.html").read_bytes()
+    assert page_locale(page(SOURCE, URL, html, CAPTURED_AT, "text/html")) is None

@@ -58,3 +58,16 @@ def test_nbsp_cells_and_other_gpus(result: ParseResult) -> None:
 def test_missing_on_demand_card_fails_loudly() -> None:
     with pytest.raises(ValueError, match="On-Demand GPU Pricing"):
         SOURCE.parse(page_of(SOURCE, b"<html><body></body></html>"))
+
+
+def test_a_renamed_gpu_card_is_reported_not_dropped(shared_data: Path) -> None:
+    # The real page with its "Spot VM Pricing" card renamed in place.
+    page = recorded_page(shared_data, SOURCE)
+    old = b"<h3><span>Spot VM</span> Pricing</h3>"
+    assert page.body.count(old) == 1
+    body = page.body.replace(old, b"<h3><span>Preemptible</span> Pricing</h3>")
+    result = SOURCE.parse(page.model_copy(update={"body": body}))
+    assert [(p.text, p.reason) for p in result.problems] == [
+        ("Preemptible Pricing", "card title not understood: its GPU prices are not read")
+    ]
+    assert not [o for o in result.observations if o.tier == "spot"]

@@ -33,3 +33,16 @@ def test_every_price_in_cny(shared_data: Path) -> None:
         assert (obs.provider, obs.currency, obs.source_url) == ("moonshot", Currency.CNY, URL)
         assert obs.published_text.startswith("¥")
         assert obs.published_unit == "per 1M tokens"  # from the 计费单位 column
+
+
+def test_a_badge_beside_the_model_never_reaches_the_sku(shared_data: Path) -> None:
+    # The real page with a "推荐" (recommended) badge beside the model id, as the issue saw on
+    # a Kimi row: the same sku, the same prices.
+    page = recorded(shared_data, SOURCE)
+    old = b"<td>kimi-k2.6</td>"
+    assert page.body.count(old) == 1
+    badged = page.body.replace(old, "<td>kimi-k2.6 <span>推荐</span></td>".encode())
+    result = SOURCE.parse(page.model_copy(update={"body": badged}))
+    assert result.problems == []
+    assert prices(result) == prices(SOURCE.parse(page))
+    assert {o.model for o in result.observations} == {"kimi-k2.6"}

@@ -66,3 +66,30 @@ def test_observed_before_the_announced_date_both_prices_are_kept(shared_data: Pa
     )
     assert h100 == [(date.min, Decimal("3.85")), (date(2026, 10, 1), Decimal("4.5"))]
     assert "superseded by the announced price" not in result.skipped
+
+
+@pytest.mark.parametrize(
+    ("header", "read_as_preemptible"),
+    [("Preemptible, GPU-hour", True), ("Reserved, GPU-hour", False), ("Spot rate", False)],
+)
+def test_a_renamed_price_column_is_read_or_reported_never_dropped(
+    shared_data: Path, header: str, read_as_preemptible: bool
+) -> None:
+    # The real page with its "Spot price, GPU-hour*" header renamed in place.
+    page = recorded_page(shared_data, SOURCE)
+    assert page.body.count(b"Spot price, GPU-hour*") == 1
+    renamed = page.model_copy(
+        update={"body": page.body.replace(b"Spot price, GPU-hour*", header.encode())}
+    )
+    result = SOURCE.parse(renamed)
+    preemptible = prices(result, tier="preemptible")
+    if read_as_preemptible:
+        assert result.problems == []
+        assert preemptible[("NVIDIA HGX H100", "preemptible")] == Decimal("0.79")
+    else:
+        assert preemptible == {}
+        (problem,) = result.problems
+        assert (problem.text, problem.reason) == (
+            header,
+            "column header not understood: its prices are not read",
+        )

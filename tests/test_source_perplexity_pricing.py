@@ -39,5 +39,5 @@ def test_every_price_on_the_page(shared_data: Path) -> None:
     for obs in result.observations:
         assert (obs.provider, obs.currency, obs.source_url) == ("perplexity", Currency.USD, URL)
         assert obs.published_unit == "per 1M tokens"  # "($/1M)" in the header
-    # The worked examples ("Input tokens | $0.0005") state no unit: not a price list.
-    assert result.skipped["no unit stated (not a price list)"] == 4
+    # The two worked examples ("Input tokens | $0.0005" … "Total") are bills, not price lists.
+    assert result.skipped["worked example (a calculation), not a price list"] == 2

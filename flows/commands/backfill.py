@@ -89,7 +89,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     start_prefect(settings, verbose=args.verbose)
     from flows.backfill import backfill  # imports prefect, after its environment is set
 
-    report = backfill(dataset_names=args.datasets or None, db=str(settings.db_path))
+    # the lake when `--db ducklake:…` or DEFLATOR_WAREHOUSE names one, else the file
+    report = backfill(dataset_names=args.datasets or None, db=settings.warehouse_location)
     if report.run.status == "ok":
         return EXIT_OK
     return EXIT_PARTIAL if report.run.status == "partial" else EXIT_FAILED

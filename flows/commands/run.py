@@ -58,7 +58,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     start_prefect(settings, verbose=args.verbose)
     from flows.nightly import nightly  # imports prefect, after its environment is set
 
-    report = nightly(offline=args.offline, source_names=args.sources, db=str(settings.db_path))
+    # the lake when `--db ducklake:…` or DEFLATOR_WAREHOUSE names one, else the file
+    report = nightly(
+        offline=args.offline, source_names=args.sources, db=settings.warehouse_location
+    )
     if report.status == "ok":
         return EXIT_OK
     return EXIT_PARTIAL if report.status == "partial" else EXIT_FAILED

@@ -21,12 +21,20 @@ QUALIFY row_number() OVER (PARTITION BY s.source ORDER BY r.started_at DESC) = 1
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "List every source, its leg and URL(s), and how its last run went "
-        "(status, time, rows parsed, error)."
+        "(status, time, rows parsed, error). The table fits the terminal (long cells end "
+        "in …) and shows a source's first URL and how many more it has; csv and json carry "
+        "every URL, space-separated, and the full error."
+    )
+    parser.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="table for people (default), csv or json for tools",
     )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from flows.tables import render_table
+    from flows.tables import RENDERERS
     from scrapers.registry import all_sources
     from warehouse.connection import WarehouseMissing
     from warehouse.snapshot import connect_reader
@@ -44,8 +52,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     rows = []
     for source in all_sources().values():
         status, started, parsed, problem = last.get(source.name, ("never run", None, None, None))
-        urls = " ".join(source.urls)
+        urls = " ".join(source.urls) if args.format != "table" else first_and_count(source.urls)
         rows.append([source.name, source.leg.value, status, started, parsed, urls, problem or ""])
     headers = ["source", "leg", "last status", "last run", "rows", "url(s)", "error"]
-    print(render_table(headers, rows))
+    output = RENDERERS[args.format](headers, rows)
+    print(output, end="" if output.endswith("\n") else "\n")
     return EXIT_OK
+
+
+def first_and_count(urls: tuple[str, ...] | list[str]) -> str:
+    """A source's URLs as a table cell: the first, and how many more there are."""
+    if len(urls) <= 1:
+        return "".join(urls)
+    return f"{urls[0]} (+{len(urls) - 1} more)"

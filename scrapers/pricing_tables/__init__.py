@@ -8,10 +8,17 @@ Modules, one job each:
 * :mod:`~scrapers.pricing_tables.headers`: what a header or label says (component, unit,
   tier, pricing mode).
 * :mod:`~scrapers.pricing_tables.cells`: the amounts in a cell and their qualifiers.
+* :mod:`~scrapers.pricing_tables.items`: what an item label names (one name per model,
+  dates as effective dates, badges removed).
 * :mod:`~scrapers.pricing_tables.reader`: a table's prices (:class:`PriceCell`).
 * :mod:`~scrapers.pricing_tables.prose`: prices stated in sentences.
 * :mod:`~scrapers.pricing_tables.output`: hand prices, problems and skips to a
-  :class:`~scrapers.collect.PageCollector`.
+  :class:`~scrapers.collect.PageCollector`; a conflicting price fails the page.
+
+The invariants every source gets from this package (docs/table-invariants.md): conflicts are
+never resolved by order; a model comes from the table, never from text around it; a price
+column nobody understands is reported; dates in labels are effective dates; pricing modes are
+tiers; one sku per model, badges never in a sku.
 
 A provider module decides only what is provider-specific: which tables or sections count,
 and how an item name becomes a stable sku.

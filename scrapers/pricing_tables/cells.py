@@ -68,6 +68,7 @@ _DATE = re.compile(
     rf"((?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}})",
     re.IGNORECASE,
 )
+_THROUGH = frozenset({"through", "until", "till", "to"})
 
 
 @dataclass(frozen=True)
@@ -152,16 +153,33 @@ def _split_line(flat: str) -> list[Segment]:
     return [_segment(*part) for part in parts]
 
 
-def _segment(published: str, prefix: str, unit_text: str, qualifier: str) -> Segment:
+def _dates(text: str) -> tuple[date | None, date | None]:
+    """(valid_from, valid_through) a text states: "starting <date>", "through <date>"."""
     valid_from = valid_through = None
-    for word, when in _DATE.findall(qualifier):
+    for word, when in _DATE.findall(text):
         day = _parse_date(when)
         if day is None:
             continue
-        if word.lower() in {"through", "until", "till", "to"}:
+        if word.lower() in _THROUGH:
             valid_through = day
         else:
             valid_from = day
+    return valid_from, valid_through
+
+
+def label_dates(text: str) -> tuple[str, date | None, date | None]:
+    """A label without its date phrases, and the dates they state (from, through).
+
+    "Claude Sonnet 5 starting September 1, 2026" -> ("Claude Sonnet 5", 2026-09-01, None).
+    A phrase whose date cannot be read stays in the label (and so in the name: no guess).
+    """
+    valid_from, valid_through = _dates(text)
+    kept = _DATE.sub(lambda m: m.group(0) if _parse_date(m.group(2)) is None else " ", text)
+    return " ".join(kept.split()), valid_from, valid_through
+
+
+def _segment(published: str, prefix: str, unit_text: str, qualifier: str) -> Segment:
+    valid_from, valid_through = _dates(qualifier)
     return Segment(
         text=published,
         prefix=prefix,

@@ -11,7 +11,9 @@ tokens."). They state a tier in a header ("≤ 200K input tokens"), a qualifier 
 Tier parts use the project's vocabulary (README, Table reference): ``prompt<=200k`` /
 ``prompt>200k`` for context-length tiers (thresholds in thousands of tokens when whole),
 ``cache-1h`` for 1-hour cache writes (5-minute writes are the default, ``standard``, as in the
-OpenRouter source), ``batch``, ``flex``, ``priority``, ``off-peak``.
+OpenRouter source), ``batch``, ``flex``, ``priority``, ``off-peak``, ``fast`` (Anthropic's fast
+mode), ``data-residency`` and ``regional`` (uplifts for where inference runs). A pricing mode
+is always a tier: it never replaces the standard list price.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ BATCH = "batch"
 FLEX = "flex"
 PRIORITY = "priority"
 OFF_PEAK = "off-peak"
+FAST = "fast"
+DATA_RESIDENCY = "data-residency"
+REGIONAL = "regional"
 STANDARD = "standard"
 
 
@@ -86,7 +91,7 @@ _EXCLUDE = [
     (
         re.compile(
             r"context (?:window|length)|上下文|max(?:imum)? output|rate limit|resolution"
-            r"|\bjson\b|\blength\b|长度|\bfeatures?\b|功能"
+            r"|\bjson\b|\blength\b|长度|\bfeatures?\b|功能|modalit(?:y|ies)|模态"
         ),
         "not a price",
     ),
@@ -95,12 +100,12 @@ _EXCLUDE = [
 _MODALITY = re.compile(r"\b(audio|image|images|video|speech|vision|embedding image)\b")
 
 _CACHE_WRITE = re.compile(
-    r"cache[ds]?\s*(?:input\s*)?(?:writes?|creation)|写入缓存|缓存写入|缓存创建"
+    r"cach(?:e[ds]?|ing)\s*(?:input\s*)?(?:writes?|creation)|写入缓存|缓存写入|缓存创建"
 )
 _CACHE_MISS = re.compile(r"cache\s*miss|未命中")
 _CACHE_READ = re.compile(
     r"cached\s*(?:input|prompt|tokens?)?|cache\s*(?:hits?|reads?)|(?:context|prompt)\s*caching"
-    r"|缓存命中|命中缓存"
+    r"|缓存命中|命中缓存|缓存读取|读取缓存"
 )
 _BATCH_WORD = re.compile(r"\bbatch\b|批量")
 _BOTH = re.compile(r"\binput\b.*?(?:\band\b|/|\bor\b).*?\boutput\b")
@@ -152,6 +157,9 @@ _MODES = [
         OFF_PEAK,
     ),
     (re.compile(r"\bbatch\b|批量"), BATCH),
+    (re.compile(r"\bfast\s*mode\b|\bfast\s+tier\b"), FAST),
+    (re.compile(r"data[\s-]residency|\bus[\s-]only\b|inference[_\s]geo"), DATA_RESIDENCY),
+    (re.compile(r"\bregional\s+(?:endpoints?|pricing|uplift)"), REGIONAL),
     (re.compile(r"\bflex\b"), FLEX),
     (re.compile(r"\bpriority\b"), PRIORITY),
     (re.compile(r"\bstandard\b|标准"), STANDARD),

@@ -1,17 +1,77 @@
-"""Hand what the table reader found to a :class:`~scrapers.collect.PageCollector`."""
+"""Hand what the table reader found to a :class:`~scrapers.collect.PageCollector`.
+
+:func:`record` (and :func:`record_all`, which every table source uses) refuses to resolve a
+conflict by order: two different prices for one price key (provider, sku, component, tier,
+region, currency, effective date) on one page fail the source, naming both cells. A page that
+says which applies (a date, a mode) gives different keys (effective date, tier), so both are
+kept. :class:`TableCollector` gathers all conflicts of a page before failing it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from schemas.enums import Currency
 from schemas.observation import GLOBAL_REGION, FetchedPage
+from scrapers.base import ParseResult
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.pricing_tables import page_tables
 from scrapers.pricing_tables.headers import Aliases
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.reader import PriceCell, TableReading, read_table
+
+
+class PriceConflict(ValueError):
+    """One page gives two different prices for the same price key."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Kept:
+    price: Decimal
+    text: str
+    where: str
+
+
+# Per collector (one per page): the first price recorded for each price key.
+_KEPT: WeakKeyDictionary[PageCollector, dict[tuple, _Kept]] = WeakKeyDictionary()
+
+
+class TableCollector(PageCollector):
+    """A :class:`PageCollector` that gathers every conflict of a page before failing it.
+
+    With a plain collector, :func:`record` raises at the first conflict; with this one it
+    reports each conflict as a problem and :meth:`finish` raises naming the first (and how
+    many more), so one run shows all of them.
+    """
+
+    def __init__(self, page: FetchedPage, **kwargs) -> None:
+        super().__init__(page, **kwargs)
+        self.conflicts: list[str] = []
+
+    def finish(self) -> ParseResult:
+        """The page's result; raises :class:`PriceConflict` if any key got two prices."""
+        if self.conflicts:
+            more = f" (and {len(self.conflicts) - 1} more)" if len(self.conflicts) > 1 else ""
+            raise PriceConflict(f"{self.source}: {self.conflicts[0]}{more}")
+        return self.result
+
+
+def _conflict(out: PageCollector, key: tuple, price: Decimal, text: str, where: str) -> str | None:
+    """Why ``price`` conflicts with the price already recorded for ``key``, or None."""
+    kept = _KEPT.setdefault(out, {})
+    first = kept.setdefault(key, _Kept(price, text, where))
+    if first.price == price:
+        return None
+    provider, sku, component, tier, region, _, effective = key
+    return (
+        f"conflicting prices for {provider} {sku} {component} tier {tier} region {region}"
+        f"{f' from {effective}' if effective else ''}: {first.text!r} at {first.where} and "
+        f"{text!r} at {where}; the page does not say which applies"
+    )
 
 
 def decoded_text(page: FetchedPage, out: PageCollector) -> str | None:
@@ -81,7 +141,22 @@ def record(
     sku: str,
     model: str | None,
 ) -> None:
-    """One price cell as an observation of ``provider``'s ``sku``."""
+    """One price cell as an observation of ``provider``'s ``sku``.
+
+    A second, different price for the same key (provider, sku, component, tier, region,
+    currency, effective date) on the page is a conflict, never resolved by order: it raises
+    :class:`PriceConflict` naming both cells (a :class:`TableCollector` gathers them first).
+    """
+    price = round_to_stored_scale(cell.price.amount)
+    key = (provider, sku, cell.component.value, cell.tier, GLOBAL_REGION,
+           cell.price.currency.value, cell.effective_date)  # fmt: skip
+    conflict = _conflict(out, key, price, cell.text, cell.where)
+    if conflict and isinstance(out, TableCollector):
+        out.conflicts.append(conflict)
+        out.problem(cell.text, conflict, cell.where)
+        return
+    if conflict:
+        raise PriceConflict(f"{out.source}: {conflict}")
     out.price(
         provider=provider,
         sku=sku,
@@ -90,7 +165,7 @@ def record(
         tier=cell.tier,
         region=GLOBAL_REGION,
         currency=cell.price.currency,
-        price=round_to_stored_scale(cell.price.amount),
+        price=price,
         published_text=cell.text,
         published_unit=cell.price.published_unit,
         where=cell.where,
@@ -106,13 +181,22 @@ def record_all(
     sku_of: Callable[[PriceCell], str | None],
     model_of: Callable[[PriceCell], str | None] = lambda cell: cell.item,
 ) -> None:
-    """Record every cell whose sku ``sku_of`` knows; the others are reported as problems."""
+    """Record every cell for each model its label names; the others are problems.
+
+    ``sku_of`` and ``model_of`` see one model at a time: a cell whose label names several
+    ("Claude Opus 5 / Claude Opus 4.8") is handed over once per name, as ``cell.item``.
+    """
     for cell in cells:
-        sku = sku_of(cell)
-        if not sku:
+        if not cell.names:
             out.problem(cell.text, "no model named for this price", cell.where)
             continue
-        record(out, cell, provider=provider, sku=sku, model=model_of(cell))
+        for name in cell.names:
+            one = dataclasses.replace(cell, item=name, names=(name,))
+            sku = sku_of(one)
+            if not sku:
+                out.problem(name, "not a model name of this provider", cell.where)
+                continue
+            record(out, one, provider=provider, sku=sku, model=model_of(one))
 
 
 def tables_of(readings: Iterable[TableReading]) -> list[Table]:

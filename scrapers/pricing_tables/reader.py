@@ -17,6 +17,12 @@ state. A pricing mode stated by a short label near the table ("Batch", "Flex", "
 "off-peak", "Standard") applies to the whole table: in a Batch table input and output become
 the ``batch_input``/``batch_output`` components and other components get tier ``batch``.
 
+Items come from the table only: the row's label cells (a continuation row with an empty first
+cell takes the row above's), or the column header in a components-down table; never from the
+headings or prose around it. A column holding amounts that no header or label explains is a
+:class:`CellProblem` naming its header. Worked examples (a "×" calculation, a "Total" row)
+are not price lists.
+
 Nothing is guessed: a price cell that cannot be read is a :class:`CellProblem` (text, reason,
 where); deliberate non-prices ("Free", "—", "Contact sales", free-tier columns, per-image or
 per-second amounts, storage, other modalities, zero) are counted in ``skipped`` by reason.
@@ -47,8 +53,10 @@ from scrapers.pricing_tables.headers import (
     find_mode,
     find_unit,
     is_label_like,
+    normalize,
     read_label,
 )
+from scrapers.pricing_tables.items import ItemLabel, read_item
 from scrapers.pricing_tables.model import Table
 
 _NOT_AN_ITEM = re.compile(
@@ -56,6 +64,12 @@ _NOT_AN_ITEM = re.compile(
 )
 _MAX_LABEL_COLUMNS = 2
 _SIZE = re.compile(r"^\s*[\d,.]+\s*[kKmM]?\s*(?:tokens?)?\s*$")
+# "50,000 × $5 / 1,000,000" or a "Total" row: a worked example of a bill, not a price list.
+_CALCULATION = re.compile(r"[\d$)]\s*[×✕]\s*[\d$(]")
+_MODALITY_SECTION = re.compile(
+    r"^(?:audio|image|video|speech|music|embedding)s?\b|音频|语音|图像|图片|视频|音乐"
+)
+_TOTAL = re.compile(r"^(?:total|grand total|sum|合计|总计)\s*:?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,14 +78,18 @@ class PriceCell:
 
     Attributes:
         table: The table it came from (headings, lead and caption for the provider to use).
-        item: What the table says is priced (row label or column header), or None when only
-            the section says it (a Gemini model section).
+        item: What the table says is priced (row label or column header, without dates,
+            badges and footnote marks), or None when the table names nothing (a Gemini model
+            section; a table whose rows name no model). Never taken from text around the table.
         component: What is charged for, after the table's pricing mode is applied.
         tier: ``standard`` or the ``+``-joined tier parts.
         price: The amount in the canonical unit, with currency and unit as published.
         text: The price as published (the cell's amount and unit).
         where: Table, row, line and column, for people.
-        effective_date: When the price takes effect, if the cell says ("starting <date>").
+        effective_date: When the price takes effect, if the cell or its label says
+            ("starting <date>"): a date after the page's is a scheduled price.
+        names: One name per model ``item`` names ("Sonnet 4.5 / 4" -> "Sonnet 4.5",
+            "Sonnet 4"); empty when ``item`` is None.
     """
 
     table: Table
@@ -82,6 +100,7 @@ class PriceCell:
     text: str
     where: str
     effective_date: date | None = None
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,8 +135,8 @@ def read_table(
         table: The table, from :func:`~scrapers.pricing_tables.html.html_tables` or
             :func:`~scrapers.pricing_tables.markdown.markdown_tables`.
         currency: The currency the page states (needed for "¥" and bare numbers).
-        as_of: The page's date: prices "starting" later or valid "through" an earlier day are
-            skipped; a price "starting" on or before it carries that day as effective date.
+        as_of: The page's date: prices valid "through" an earlier day are skipped as expired;
+            a price "starting" a day (before or after it) carries that day as effective date.
         aliases: Provider words for components the generic vocabulary leaves open
             (OpenAI's embeddings table heads its input price "Cost").
     """
@@ -130,9 +149,38 @@ def read_table(
     if not any(has_amount(text) for *_, text in cells):
         reading.skipped["table without prices"] += 1
         return reading
+    if _is_worked_example(table):
+        reading.skipped["worked example (a calculation), not a price list"] += 1
+        return reading
     for row, column, row_meaning, text in cells:
         _read_cell(reading, layout, row, column, row_meaning, text, currency, as_of)
+    _report_unread_columns(reading, layout)
     return reading
+
+
+def _is_worked_example(table: Table) -> bool:
+    """A bill worked out in a table: a calculation in a cell, or a "Total" row."""
+    if any(_CALCULATION.search(cell.text) for row in table.rows for cell in row):
+        return True
+    return any(row and _TOTAL.match(row[0].text.strip()) for row in table.rows)
+
+
+def _report_unread_columns(reading: TableReading, layout: _Layout) -> None:
+    """A column holding amounts no header or label gives a meaning to is a problem, once.
+
+    Dropping such a column silently is how a renamed column ("Spot price" -> "Preemptible")
+    loses its prices without anyone noticing: its header text is reported instead.
+    """
+    for column, row in sorted(layout.unread.items()):
+        header = layout.headers[column]
+        label = layout.row_label(row)
+        reading.problems.append(
+            CellProblem(
+                header or "(no header)",
+                f"column header not understood: its amounts are not read (row {label!r})",
+                f"{layout.table.cell_where(row, column)} [{header or '-'}]",
+            )
+        )
 
 
 class _Layout:
@@ -149,6 +197,8 @@ class _Layout:
         self.unit_columns = [c for c, m in enumerate(self.columns) if m.unit_column]
         self.context_unit = _context_unit(table)
         self.context_mode = _context_mode(table)
+        self.unread: dict[int, int] = {}  # column -> first row with an amount it cannot read
+        self.context_skip = _context_skip(table)
 
     def _label_columns(self) -> list[int]:
         body = self.table.rows[self.body_start :]
@@ -169,15 +219,33 @@ class _Layout:
         return _join(self.table.rows[row][c].text for c in self.labels)
 
     def item_label(self, row: int) -> str:
-        """The row's label without cells that state a tier ("≤ 128K tokens") or a size."""
-        texts = (self.table.rows[row][c].text for c in self.labels)
-        return _join(t for t in texts if not read_label(t).tier and not _SIZE.match(t))
+        """The row's label without cells that state a tier ("≤ 128K tokens") or a size.
+
+        A continuation row (first label cell empty, the others at most a tier or a size, as
+        in "|  | > 200K | $4 |") belongs to the row above it in the same table: that is the
+        table's own structure (a Markdown table cannot span rows; HTML rowspans are already
+        copied into each row). The first body row has no row above.
+        """
+        cells = [self.table.rows[row][c].text for c in self.labels]
+        own = _join(t for t in cells if not read_label(t).tier and not _SIZE.match(t))
+        if self.labels and not cells[0] and not own and row > self.body_start:
+            return self.item_label(row - 1)
+        return own
 
     def row_unit(self, row: int) -> UnitFound | None:
         for column in self.unit_columns:
             found = find_unit(self.table.rows[row][column].text)
             if found:
                 return found
+        return None
+
+    def row_unit_skip(self, row: int) -> str | None:
+        """Why the row's unit column says its amounts are not token prices ("1 次": per use)."""
+        for column in self.unit_columns:
+            text = self.table.rows[row][column].text
+            found = find_unit(text)
+            if text and (found is None or found.spec is None):
+                return f"unit not tracked: {text}"
         return None
 
     def price_cells(self):
@@ -197,12 +265,13 @@ class _Layout:
                 if text:
                     yield row, column, row_meaning, text
 
-    def item(self, row: int, column: int, row_meaning: Meaning) -> str | None:
+    def item(self, row: int, column: int, row_meaning: Meaning) -> ItemLabel:
+        """What the row label (or, components down, the column header) names."""
         column_meaning = self.columns[column]
         if column_meaning.components or not row_meaning.components:
-            return self.item_label(row) or None
+            return read_item(self.item_label(row))
         header = self.headers[column]
-        return header if _is_item_header(header, column_meaning) else None
+        return read_item(header if _is_item_header(header, column_meaning) else None)
 
 
 def _read_cell(
@@ -218,8 +287,15 @@ def _read_cell(
     table = layout.table
     column_meaning = layout.columns[column]
     components = column_meaning.components or row_meaning.components
-    item = layout.item(row, column, row_meaning)
+    label = layout.item(row, column, row_meaning)
+    item = label.text or None
     where = f"{table.cell_where(row, column)} [{item or '-'} | {layout.headers[column] or '-'}]"
+    if label.problem:
+        reading.problems.append(CellProblem(label.text, label.problem, where))
+        return
+    if as_of and label.valid_through and label.valid_through < as_of:
+        reading.skipped["expired price"] += 1
+        return
     if no_price(text):
         if components:
             reading.skipped["no price stated"] += 1
@@ -232,15 +308,18 @@ def _read_cell(
     for segment in segments:
         prefix = read_label(segment.prefix) if segment.prefix else Meaning()
         named = components or prefix.components
-        if not named:
-            if has_money(segment.text):  # a bare number there is a count, not an amount
-                reading.skipped["amount under no component"] += 1
-            continue
         if segment.skip:
             reading.skipped[segment.skip] += 1
             continue
-        if as_of and segment.valid_from and segment.valid_from > as_of:
-            reading.skipped["scheduled price not yet in force"] += 1
+        if not named:
+            money_column = column_meaning.unit is not None and column_meaning.unit.spec is not None
+            if not (has_money(segment.text) or money_column):
+                continue  # a bare number under no price header is a count, not an amount
+            skip = layout.row_unit_skip(row) or layout.context_skip
+            if skip:
+                reading.skipped[skip] += 1
+            else:
+                layout.unread.setdefault(column, row)
             continue
         if as_of and segment.valid_through and segment.valid_through < as_of:
             reading.skipped["expired price"] += 1
@@ -269,11 +348,13 @@ def _read_cell(
             continue
         parts = set(column_meaning.tier | row_meaning.tier | prefix.tier) | set(segment.tiers)
         mode = _mode(column_meaning, row_meaning, layout.context_mode)
-        effective = segment.valid_from if segment.valid_from else None
+        effective = segment.valid_from or label.valid_from
         for component in named:
             final, tier = _apply_mode(component, mode, parts)
             reading.prices.append(
-                PriceCell(table, item, final, tier, price, segment.text, where, effective)
+                PriceCell(
+                    table, item, final, tier, price, segment.text, where, effective, label.names
+                )
             )
 
 
@@ -307,6 +388,23 @@ def _context_unit(table: Table) -> UnitFound | None:
         found = find_unit(text) if text else None
         if found and found.spec is not None:
             return found
+    return None
+
+
+def _context_skip(table: Table) -> str | None:
+    """Why amounts under no component are not token prices, if the context says so.
+
+    "Prices per image." before the table, or a section titled for another modality ("Audio
+    Models"), explains a bare "Price" column; without such a statement the column is reported.
+    """
+    for text in [table.caption, *reversed(table.lead)]:
+        found = find_unit(text) if text else None
+        if found and found.spec is None:
+            return f"unit not tracked: {found.text}"
+    if table.headings:
+        modality = _MODALITY_SECTION.search(normalize(table.headings[-1].title))
+        if modality:
+            return f"modality not tracked: {modality.group(0)}"
     return None
 
 

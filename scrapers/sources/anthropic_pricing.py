@@ -11,9 +11,19 @@ Tables read (found by their headers, see :mod:`scrapers.pricing_tables`):
   ``cache-1h``, "Cache Hits & Refreshes" → cached_input, "Output Tokens" → output.
 * Batch processing: "Batch input" / "Batch output" → batch_input / batch_output.
 * Long context pricing: headers "≤ 200K input tokens" / "> 200K input tokens" → tiers
-  ``prompt<=200k`` / ``prompt>200k``; each cell names its component ("Input: $6 / MTok"). The
-  table names no model: the models are those the section's text names ("When using Claude
-  Sonnet 4 or Sonnet 4.5 …"), and each gets the table's prices.
+  ``prompt<=200k`` / ``prompt>200k``; each cell names its component ("Input: $6 / MTok"). A row
+  with an empty Model cell continues the row above ("Claude Opus 4.6" then "Output: …"); a
+  label naming several models ("Claude Sonnet 4.6 / 4.5 / 4") gives each its prices. The
+  2025 version of this table has no Model column: its prices are reported as problems ("no
+  model named"), never given to the models the section's prose mentions.
+* Fast mode pricing: tier ``fast`` (a mode, never the standard price); a fast-mode table with
+  no Model column names no model and is reported, not guessed.
+* Rows dated in their label ("Claude Sonnet 5 through August 31, 2026" / "… starting
+  September 1, 2026"): the same sku; the "starting" row carries that day as effective date.
+* The models overview's comparison table ("Feature | Claude Fable 5 | …", a "Pricing" row of
+  "$5 / input MTok $25 / output MTok") is a summary, not this page's list: on 2026-07-23 it
+  shows Sonnet 5 at "$3 / input MTok" with a footnote saying the $2 introductory price
+  applies. Given such a page, the table is reported as a problem and not read.
 * Tool-use tables count tokens, not money: not read.
 
 SKU rule: the published model name without notes in parentheses, lower case, "." and spaces
@@ -23,57 +33,47 @@ to "-" ("Claude Sonnet 4.5" → ``claude-sonnet-4-5``; "Claude Sonnet 3.7 (depre
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record, slugify
-from scrapers.pricing_tables.reader import PriceCell
+from scrapers.pricing_tables.cells import has_money
+from scrapers.pricing_tables.model import Table
+from scrapers.pricing_tables.output import TableCollector, read_page, record_all, slugify
 
 NAME = "anthropic_pricing"
 PROVIDER = "anthropic"
 URL = "https://platform.claude.com/docs/en/about-claude/pricing.md"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
-_SECTION_MODEL = re.compile(r"\b(?:Claude\s+)?(Opus|Sonnet|Haiku)\s+(\d+(?:\.\d+)?)\b")
+
+COMPARISON = (
+    "a model comparison table (Feature | models): a summary whose footnotes change its prices "
+    "(the pricing page's tables are the list), not read"
+)
 
 
 def parse(page: FetchedPage) -> ParseResult:
     """Read the Claude pricing page's tables into per-1M-token observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD):
-        for cell in reading.prices:
-            names = [cell.item] if cell.item else _models_named_by_section(cell)
-            if not names:
-                out.problem(cell.text, "no model named for this price", cell.where)
-            for name in names:
-                sku = _sku(name)
-                if sku is None:
-                    out.problem(name, "not a Claude model name", cell.where)
-                    continue
-                record(out, cell, provider=PROVIDER, sku=sku, model=name)
-    return out.result
+    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+
+    def select(table: Table) -> str | None:
+        first = table.rows[0][0].text.strip().lower() if table.rows and table.width else ""
+        priced = any(has_money(cell.text) for row in table.rows for cell in row)
+        if first == "feature" and table.width > 2 and priced:
+            out.problem(" | ".join(c.text for c in table.rows[0])[:200], COMPARISON, table.where)
+            return "model comparison table"
+        return None
+
+    for reading in read_page(page, out, currency=Currency.USD, select=select):
+        record_all(out, reading.prices, provider=PROVIDER, sku_of=lambda cell: _sku(cell.item))
+    return out.finish()
 
 
-def _sku(name: str) -> str | None:
-    slug = slugify(name)
+def _sku(name: str | None) -> str | None:
+    slug = slugify(name or "")
     return slug if slug.startswith("claude-") else None
-
-
-def _models_named_by_section(cell: PriceCell) -> list[str]:
-    """Models the text of the table's section names (the long-context table names none)."""
-    if not cell.table.headings:
-        return []
-    names: list[str] = []
-    for line in cell.table.headings[-1].body:
-        for family, version in _SECTION_MODEL.findall(line):
-            name = f"Claude {family} {version}"
-            if name not in names:
-                names.append(name)
-    return names
 
 
 SOURCE = Source(

@@ -83,8 +83,23 @@ def _header(table: Tag) -> list[str]:
     return [_text(c) for c in table.select(".table-v2-header .table-grid > div")]
 
 
+def _cells(grid: Tag) -> list[str]:
+    return [_text(c) for c in grid.find_all("div", class_="table-v2-cell", recursive=False)]
+
+
+def _report_unread_columns(out: PageCollector, table: Tag, header: list[str], region: str) -> None:
+    """A "$" column whose header PRICE_COLUMNS does not name is reported, never dropped."""
+    rows = [_cells(grid) for grid in table.select("div.table-row-v2 .table-grid")]
+    for index, label in enumerate(header):
+        if any(label.startswith(prefix) for prefix in PRICE_COLUMNS):
+            continue
+        if any(len(cells) > index and "$" in cells[index] for cells in rows):
+            out.problem(label, "column header not understood: its prices are not read", region)
+
+
 def _parse_table(out: PageCollector, table: Tag, region: str) -> None:
     header = _header(table)
+    _report_unread_columns(out, table, header, region)
     for row in table.select("div.table-row-v2"):
         name_tag = row.select_one("h3.table-model-name")
         grid = row.select_one(".table-grid")
@@ -92,7 +107,7 @@ def _parse_table(out: PageCollector, table: Tag, region: str) -> None:
             continue
         name = _text(name_tag)
         sku = str(name_tag.get("data-product") or name)
-        cells = [_text(c) for c in grid.find_all("div", class_="table-v2-cell", recursive=False)]
+        cells = _cells(grid)
         if len(cells) != len(header):
             out.problem(" | ".join(cells), f"{len(cells)} cells under {len(header)} headers", sku)
             continue

@@ -95,8 +95,13 @@ def parse(page: FetchedPage) -> ParseResult:
             continue
         tables += 1
         tiers = [_tier(label) for label in header]
-        for row in rows[1:]:
-            _parse_row(out, [_text(c) for c in row.find_all(["th", "td"])], header, tiers)
+        body = [[_text(c) for c in row.find_all(["th", "td"])] for row in rows[1:]]
+        for index, label in enumerate(header):
+            # A price column whose header no prefix above names is reported, never dropped.
+            if tiers[index] is None and any(len(c) > index and "$" in c[index] for c in body):
+                out.problem(label, "column header not understood: its prices are not read", label)
+        for cells in body:
+            _parse_row(out, cells, header, tiers)
     if not tables:
         raise ValueError(f"{NAME}: no 'Machine type' table found (page layout changed?)")
     return out.result

@@ -18,18 +18,17 @@ from datetime import UTC, datetime
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record_all
+from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 
 NAME = "kimi_pricing"
 PROVIDER = "moonshot"
 URL = "https://platform.kimi.com/docs/pricing/chat-k26"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse(page: FetchedPage) -> ParseResult:
     """Read the Kimi pricing table into per-1M-token CNY observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
     for reading in read_page(page, out, currency=Currency.CNY):
         record_all(
             out,
@@ -37,7 +36,7 @@ def parse(page: FetchedPage) -> ParseResult:
             provider=PROVIDER,
             sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
         )
-    return out.result
+    return out.finish()
 
 
 SOURCE = Source(

@@ -7,7 +7,11 @@ GPU prices, per GPU-hour:
 
 * "Item | vCPUs | RAM, GB | On-demand, GPU-hour | GPU-hour (Effective October 1, 2026)": the
   current list price and the list price announced from a date;
-* "Item | vCPUs | RAM, GB | Spot price, GPU-hour*": preemptible prices, "from $0.79".
+* "Item | vCPUs | RAM, GB | Spot price, GPU-hour*": preemptible prices, "from $0.79" (a
+  header "Preemptible, GPU-hour" reads the same way).
+
+Any other column holding "$" amounts is reported as a problem naming its header: a price
+column the parser does not understand is never dropped silently.
 
 Mapping: provider ``nebius``, region ``global`` (the page does not split by region), sku =
 the item name, component ``gpu_hour``; on-demand = tier ``standard``, preemptible = tier
@@ -44,11 +48,16 @@ from scrapers.compute import accelerator_for, page_price, record
 
 NAME = "nebius_pricing"
 PROVIDER = "nebius"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 URL = "https://nebius.com/prices"
 
 _EFFECTIVE = re.compile(r"Effective\s+([A-Z][a-z]+ \d{1,2}, \d{4})")
 _FROM = re.compile(r"^from\s+", re.IGNORECASE)
+_PREEMPTIBLE = re.compile(r"^(?:Spot price|Spot|Preemptible)\b", re.IGNORECASE)
+# Columns that describe the instance, not its price.
+_INFO_COLUMNS = frozenset({"Item", "vCPUs", "RAM, GB"})
+# A table of GPU instances (the CPU, storage and service tables are not this source's).
+_GPU = re.compile(r"\bGPU\b|NVIDIA|\bInstinct\b")
 
 
 def _text(tag: Tag) -> str:
@@ -68,6 +77,7 @@ def parse(page: FetchedPage) -> ParseResult:
         if not rows or not rows[0] or rows[0][0] != "Item":
             continue
         columns = _price_columns(rows[0], page.fetched_at.date())
+        _report_unread_columns(out, rows, columns)
         if columns:
             found += 1
             for cells in rows[1:]:
@@ -88,13 +98,31 @@ def _price_columns(header: list[str], observed: date) -> dict[int, tuple[str, da
             columns[index] = ("standard", announced)
         elif label.startswith("On-demand") and "GPU-hour" in label:
             columns[index] = ("standard", None)
-        elif label.startswith("Spot price") and "GPU-hour" in label:
+        elif _PREEMPTIBLE.match(label) and "GPU-hour" in label:
             columns[index] = ("preemptible", None)
     if announced is not None and observed >= announced:
         for index, column in columns.items():
             if column == ("standard", None):
                 columns[index] = None
     return columns
+
+
+def _report_unread_columns(
+    out: PageCollector, rows: list[list[str]], columns: dict[int, tuple[str, date | None] | None]
+) -> None:
+    """In a GPU table, a column of "$" amounts no rule above reads is a problem naming it.
+
+    A renamed price column ("Spot price, GPU-hour*" -> "Preemptible, GPU-hour") must never be
+    dropped silently.
+    """
+    header = rows[0]
+    if not any(_GPU.search(text) for text in [*header, *(cells[0] for cells in rows[1:] if cells)]):
+        return
+    for index, label in enumerate(header):
+        if index in columns or label in _INFO_COLUMNS:
+            continue
+        if any(index < len(cells) and "$" in cells[index] for cells in rows[1:]):
+            out.problem(label, "column header not understood: its prices are not read", label)
 
 
 def _parse_row(

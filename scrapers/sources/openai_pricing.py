@@ -1,11 +1,15 @@
-"""OpenAI's API pricing page (platform docs).
+"""OpenAI's API pricing page.
 
-What it is: ``platform.openai.com/docs/pricing``. The recording is a whole-page Markdown
-conversion of it (the live page is HTML; :mod:`scrapers.pricing_tables` reads either). Prices
-are USD; the page says "Prices per 1M tokens." above each token table. ``provider`` is
+What it is: since 2026 ``developers.openai.com/api/docs/pricing``, an Astro page whose tables
+are tabbed (Standard / Batch / Flex / Fast mode); it is read by
+:mod:`scrapers.sources.openai_pricing_2026` (the layout is recognised by its content, not its
+URL). The offline run replays the newest real capture of it
+(``pages-history/openai/lzc0403_pricing-raw_2026-08-21.html``). Before 2026 the page was
+``platform.openai.com/docs/pricing``; its recordings (whole-page Markdown conversions, in
+``pages/openai/``) are still read as below. Prices are USD per 1M tokens; ``provider`` is
 ``openai``; the sku is the model id as published (``gpt-5.1``, ``gpt-4o-2024-05-13``).
 
-Sections read (by the title of the section a table stands in):
+Older layout: sections read (by the title of the section a table stands in):
 
 * "Text tokens": four tables with identical headers told apart only by the label before each
   ("Batch", "Flex", "Standard", "Priority"). Batch → batch_input / batch_output (cached input
@@ -28,12 +32,14 @@ from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.model import Table
-from scrapers.pricing_tables.output import read_page, record
+from scrapers.pricing_tables.output import decoded_text, read_page, record
+from scrapers.sources.openai_pricing_2026 import is_2026_layout, parse_2026
 
 NAME = "openai_pricing"
 PROVIDER = "openai"
-URL = "https://platform.openai.com/docs/pricing"
-PARSER_VERSION = "1"
+URL = "https://developers.openai.com/api/docs/pricing"
+PLATFORM_URL = "https://platform.openai.com/docs/pricing"  # the page's address before 2026
+PARSER_VERSION = "2"
 
 TRACKED_SECTIONS = frozenset({"text tokens", "embeddings", "legacy models"})
 # The embeddings table heads its prices "Cost" and "Batch cost" (per 1M input tokens).
@@ -59,6 +65,10 @@ def _untracked(table: Table) -> str | None:
 def parse(page: FetchedPage) -> ParseResult:
     """Read OpenAI's token price tables into per-1M-token observations."""
     out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    text = decoded_text(page, out)
+    if text is not None and is_2026_layout(text):
+        parse_2026(text, out)
+        return out.result
     readings = read_page(
         page,
         out,
@@ -78,16 +88,16 @@ def parse(page: FetchedPage) -> ParseResult:
 SOURCE = Source(
     name=NAME,
     leg=Leg.LLM,
-    description="OpenAI API pricing page: text tokens (standard, batch, flex, priority), "
-    "embeddings, legacy models",
+    description="OpenAI API pricing page: every token-priced table and tab (standard, batch, "
+    "flex, priority/fast mode, long context), embeddings, legacy models",
     urls=(URL,),
     recordings=(
         Recording(
             url=URL,
-            path="pages/openai/aiadmin_openai_docs_pricing.md",
-            # PROVENANCE: committed 2025-11-21 (time of day not recorded).
-            captured_at=datetime(2025, 11, 21, tzinfo=UTC),
-            content_type="text/markdown; charset=utf-8",
+            path="pages-history/openai/lzc0403_pricing-raw_2026-08-21.html",
+            # MANIFEST.csv captured_at (the commit time of the capture).
+            captured_at=datetime(2026, 8, 21, 12, 37, 46, tzinfo=UTC),
+            content_type="text/html; charset=utf-8",
         ),
     ),
     parser_version=PARSER_VERSION,

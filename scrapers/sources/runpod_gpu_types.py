@@ -54,7 +54,10 @@ def parse(page: FetchedPage) -> ParseResult:
     try:
         document = loads_exact(page.text())
     except (json.JSONDecodeError, UnicodeDecodeError, LookupError) as error:
-        raise ValueError(f"{NAME}: body is not valid JSON: {error}") from error
+        raise ValueError(
+            f"{NAME}: body is not valid JSON: {error} (this source reads the GraphQL gpuTypes "
+            "response; a pricing web page is another layout)"
+        ) from error
     types = (document.get("data") or {}).get("gpuTypes") if isinstance(document, dict) else None
     if not isinstance(types, list):
         errors = document.get("errors") if isinstance(document, dict) else None

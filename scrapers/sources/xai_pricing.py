@@ -16,18 +16,17 @@ from __future__ import annotations
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record_all
+from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 
 NAME = "xai_pricing"
 PROVIDER = "xai"
 URL = "https://docs.x.ai/docs/models"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse(page: FetchedPage) -> ParseResult:
     """Read xAI's model pricing table into per-1M-token USD observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
     for reading in read_page(page, out, currency=Currency.USD):
         record_all(
             out,
@@ -35,7 +34,7 @@ def parse(page: FetchedPage) -> ParseResult:
             provider=PROVIDER,
             sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
         )
-    return out.result
+    return out.finish()
 
 
 SOURCE = Source(

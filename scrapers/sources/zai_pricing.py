@@ -5,7 +5,8 @@ Models" and "Vision Models" tables, under the line "Prices per 1M tokens.", with
 Model, Input, Cached Input, Cached Input Storage (a storage price, not read) and Output.
 "Free" and "Limited-time Free" are no price; "-" and "\\" mark a price that does not exist.
 Tables priced per image, per video or per use (image, video, audio models, tools, agents)
-name no token component and give no token prices.
+name no token component and give no token prices; the "Agents" and "Tools" sections are not
+read (an agent's "$0.7 / MTok" names no component: it is not a model's input or output).
 
 ``provider`` is ``zai``; the sku is the model name as published, lower case
 (``glm-4.5-air``), which is how Z.ai's API names its models.
@@ -18,26 +19,34 @@ from datetime import UTC, datetime
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
 from scrapers.base import ParseResult, Recording, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record_all
+from scrapers.pricing_tables.model import Table
+from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 
 NAME = "zai_pricing"
 PROVIDER = "zai"
 URL = "https://docs.z.ai/guides/overview/pricing"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+
+# Sections priced per agent task or tool call: not a model's token prices.
+_NOT_MODELS = frozenset({"agents", "tools"})
+
+
+def _select(table: Table) -> str | None:
+    titles = {heading.title.strip().lower() for heading in table.headings}
+    return "agent or tool prices, not a model's" if titles & _NOT_MODELS else None
 
 
 def parse(page: FetchedPage) -> ParseResult:
     """Read Z.ai's token price tables into per-1M-token USD observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD):
+    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
+    for reading in read_page(page, out, currency=Currency.USD, select=_select):
         record_all(
             out,
             reading.prices,
             provider=PROVIDER,
             sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
         )
-    return out.result
+    return out.finish()
 
 
 SOURCE = Source(

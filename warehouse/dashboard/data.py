@@ -40,20 +40,25 @@ QUERIES: dict[str, str] = {
     "electricity_index": """
         SELECT segment, month, value, items
         FROM mart_index_monthly
-        WHERE index = 'electricity' AND method = 'geks'
+        WHERE index = 'electricity' AND method = 'geks' AND published
         ORDER BY segment, month
     """,
     "storage_index": """
         SELECT index, segment, month, value, items
         FROM mart_index_monthly
-        WHERE index IN ('storage', 'egress') AND method = 'geks'
+        WHERE index IN ('storage', 'egress') AND method = 'geks' AND published
         ORDER BY index, segment, month
     """,
+    # Opens on standard (on-demand) list prices per GPU-hour, cheapest first within each
+    # accelerator; spot/reserved tiers, market indicators (medians of offer logs, from
+    # datasets) and the other legs follow.
     "current_prices": """
-        SELECT leg, model_id, provider, sku, component, tier, region, currency, unit, price,
-               per_gpu_hour, source, source_kind, valid_from
+        SELECT leg, model_id, provider, sku, per_gpu_hour, price, currency || ' ' || unit AS unit,
+               component, tier, region, source, CAST(valid_from AS DATE) AS since
         FROM mart_current_prices
-        ORDER BY leg, model_id, provider, sku, component, tier, region, currency
+        ORDER BY per_gpu_hour IS NULL, source_kind = 'dataset', tier <> 'standard', leg,
+                 accelerator, model_id, per_gpu_hour, provider, sku, component, tier, region,
+                 currency
     """,
     "price_changes": f"""
         SELECT changed_at, leg, change, source, provider, sku, model_id, component, tier,

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -27,6 +28,11 @@ BENCHMARKS = {
     "chatbot_arena_elo": "Chatbot Arena Elo",
 }
 DEFAULT_FAMILY = "H100"
+# One colour per provider across every GPU family: 24 distinct colours, and past 24 providers
+# a second marker shape, so no two providers ever look the same (Plotly's default cycle of 10
+# made aws/hyperstack, azure/lambda and coreweave/nebius alike).
+PROVIDER_COLOURS = plotly.colors.qualitative.Dark24
+PROVIDER_SYMBOLS = ("circle", "diamond", "square", "triangle-up")
 # Charts with a menu: the title at the top, the menu on its own line under it.
 TITLE_ABOVE_MENU = {"y": 0.97, "yanchor": "top", "x": 0.01, "xanchor": "left"}
 
@@ -177,6 +183,18 @@ def frontier_figure(rates: Dataset, points: Dataset) -> dict:
     return _as_json(fig)
 
 
+def provider_styles(providers: set[str]) -> dict[str, tuple[str, str]]:
+    """A (colour, marker symbol) per provider, distinct for up to 96 providers and stable:
+    the same provider keeps its colour in every GPU family."""
+    return {
+        provider: (
+            PROVIDER_COLOURS[i % len(PROVIDER_COLOURS)],
+            PROVIDER_SYMBOLS[(i // len(PROVIDER_COLOURS)) % len(PROVIDER_SYMBOLS)],
+        )
+        for i, provider in enumerate(sorted(providers))
+    }
+
+
 def gpu_figure(prices: Dataset) -> dict:
     """Median on-demand price per GPU-hour, one line per provider, a menu per family."""
     fig = go.Figure()
@@ -185,16 +203,20 @@ def gpu_figure(prices: Dataset) -> dict:
         series[row["accelerator_family"]][row["provider"]].append(row)
     families = sorted(series, key=lambda f: (-sum(len(v) for v in series[f].values()), f))
     active = families.index(DEFAULT_FAMILY) if DEFAULT_FAMILY in families else 0
+    style = provider_styles({p for by_provider in series.values() for p in by_provider})
     traces: list[str] = []
     for family in families:
         for provider, rows in sorted(series[family].items()):
             traces.append(family)
+            colour, symbol = style[provider]
             fig.add_trace(
                 go.Scatter(
                     x=[r["month"] for r in rows],
                     y=[number(r["per_gpu_hour"]) for r in rows],
                     customdata=[[r["listings"], _text(r["sources"])] for r in rows],
                     mode="lines+markers",
+                    line={"color": colour},
+                    marker={"color": colour, "symbol": symbol},
                     name=_text(provider),
                     hovertemplate=f"{_text(provider)} {_text(family)}"
                     "<br>%{x|%Y-%m}: $%{y:.4g} per GPU-hour"
