@@ -21,6 +21,8 @@ from warehouse.load import load_run
 from warehouse.sqlfiles import sql
 
 D = Decimal
+# The real-rows tests build the full warehouse (~90 s alone, far more on a busy machine).
+pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.fixture
