@@ -156,8 +156,9 @@ WHERE scheduled;
 -- coarser one's decimals, at least one ($2.19 → $2.1875, 0.75 → 0.7499999999999999). The
 -- merged row keeps the first price. item_kind 'market_aggregate': a median, minimum or
 -- restated index over many sellers' offers (gpuhunt offers-median / offers-min, Vast's
--- marketplace-median, restated medians, the GPU price index): never a list price in a
--- matched-model index.
+-- marketplace-median, the GPU price index's medians and restated index): never a list price
+-- in a matched-model index. One seller's own restated monthly median (gpu_price_history tier
+-- restated: Lambda's A100) is that seller's price and stays a list item.
 CREATE VIEW history_index_rows AS
 WITH rows AS (
     SELECT *,
@@ -208,7 +209,7 @@ SELECT series_key, source, leg, provider, sku,
        arg_min(accelerator, valid_from) AS accelerator,
        arg_min(accelerator_count, valid_from) AS accelerator_count,
        CASE
-           WHEN regexp_matches(lower(tier), 'offers-|median|restated')
+           WHEN regexp_matches(lower(tier), 'offers-|median|restated-index')
                 OR regexp_matches(lower(sku), 'offers-median|offers-min')
                 OR provider IN ('gpu-price-index')
                THEN 'market_aggregate'
