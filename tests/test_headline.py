@@ -135,7 +135,7 @@ def test_headline_of_the_recorded_data(full_warehouse, capsys):
     assert main(["--db", str(full_warehouse), "rates", "headline", "--format", "json"]) == 0
     rows = {(r["leg"], r["measure"]): r for r in json.loads(capsys.readouterr().out)}
     frontier = rows[("llm", "frontier")]
-    # 20 of the 22 frontier thresholds have at least 5 points; their median: 13.9×/yr (input
+    # 20 frontier thresholds have at least 5 points; their median: 13.9×/yr (input
     # hygiene, docs/input-hygiene.md: no batch listing or re-rounding makes a frontier point).
     assert frontier["quote"] and frontier["segment"] == "median of 20 thresholds"
     assert frontier["factor_per_year"] == pytest.approx(13.95, abs=0.01)
