@@ -170,6 +170,6 @@ def test_coverage_rules_on_the_recorded_data(full_warehouse):
         # industrial, residential, transportation, other), not the 51 annual state values.
         assert con.execute(
             "select max(items) from index_values where index = 'electricity'"
-        ).fetchone() == (6,)
+        ).fetchone() == (5,)  # gaps in a regular monthly series end its rows (input hygiene)
     finally:
         con.close()
