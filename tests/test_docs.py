@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flows.cli import build_parser
 from tests.conftest import PROJECT_ROOT
 from warehouse.connection import connect
@@ -32,7 +30,8 @@ def test_every_command_is_shown_in_the_readme():
 
 
 def test_every_setting_is_documented():
-    settings_code = (PROJECT_ROOT / "flows" / "settings.py").read_text(encoding="utf-8")
-    names = set(re.findall(r'env\.get\("(DEFLATOR_[A-Z_]+)"', settings_code))
+    from flows.settings import setting_names
+
+    names = set(setting_names())
     assert names
     assert not [name for name in sorted(names) if f"`{name}`" not in README]
