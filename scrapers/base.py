@@ -15,17 +15,21 @@ from schemas.observation import FetchedPage, Observation, ParseProblem
 class SourceKind(StrEnum):
     """What kind of publisher a source is; the price precedence ranks by it (lower wins).
 
-    The ranks live in the ``source_kind_ranks`` table (migrations 005 and 017); every source
+    The ranks live in the ``source_kind_ranks`` table (migrations 005, 017 and 018); every source
     declares its kind, and a read-write connect writes each source's kind into
     ``source_kinds`` by exact name (warehouse/source_kinds.py).
     """
 
     FIRST_PARTY_PAGE = "first_party_page"  # 1: the provider's own pricing page
     FIRST_PARTY_API = "first_party_api"  # 2: the provider's own price or model API
-    THIRD_PARTY_SCRAPE = "third_party_scrape"  # 3: a copy of a provider's page, scraped and
+    THIRD_PARTY_SCRAPE = "third_party_scrape"  # 4: a copy of a provider's page, scraped and
     #                                               published by someone else
-    AGGREGATOR = "aggregator"  # 4: one listing of many providers (OpenRouter, LiteLLM, Vast)
-    DATASET = "dataset"  # 5: a historical dataset imported by `deflator backfill`
+    AGGREGATOR = "aggregator"  # 5: one listing of many providers (OpenRouter, LiteLLM, Vast)
+    DATASET = "dataset"  # 7: a historical dataset imported by `deflator backfill`
+    # Dated captures of live pages replayed by `deflator backfill` (page_history.py): each
+    # ranks just below its live kind (migration 018), so tonight's page always wins.
+    FIRST_PARTY_PAGE_HISTORY = "first_party_page_history"  # 3
+    AGGREGATOR_HISTORY = "aggregator_history"  # 6
 
 
 @dataclass(frozen=True)

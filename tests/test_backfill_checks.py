@@ -181,9 +181,11 @@ def test_sources_of_unknown_kind_rank_last(con) -> None:
     assert kinds == {
         "first_party_page": 1,
         "first_party_api": 2,
-        "third_party_scrape": 3,  # migration 017
-        "aggregator": 4,
-        "dataset": 5,
+        "first_party_page_history": 3,  # replayed captures, just below the live kind (018)
+        "third_party_scrape": 4,  # migration 017
+        "aggregator": 5,
+        "aggregator_history": 6,
+        "dataset": 7,
         "unknown": 9,
     }
     assert datetime(2026, 11, 20, tzinfo=UTC) == at(20, 0)

@@ -84,6 +84,9 @@ def test_rows_per_dataset(loaded) -> None:
         "gpu_price_history": (266, 266, 0),
         "gpu_rental_monthly": (449, 449, 0),
         "gpuhunt_offers": (2070, 2070, 0),
+        # the pages-history/ captures that parse completely (docs/page-history-and-cross-check.md)
+        "page_history": (1142, 1142, 0),
+        "page_history_aggregators": (12052, 11982, 70),
         # 42 exact-10× moves more than before: unit slips (docs/input-hygiene.md).
         "litellm_history": (14384, 12929, 1455),
         "simonw_llm_prices": (360, 360, 0),
@@ -136,6 +139,18 @@ def test_quarantine_by_reason(con) -> None:
         # a 3 -> 33 -> 3.3 spike, and points after a quarantined slip that follow the price
         # before it
         ("litellm_history", "moved more than 10× in one step", 8),
+        # OpenRouter's own published strings moved by 10×/100×/1000× between two captures
+        # (tests/test_page_history_replay.py reads them): held back like any unit slip
+        (
+            "page_history_aggregators",
+            "unit slip: moved by a factor within 1% of 10, 100 or 1000 in one step",
+            64,
+        ),
+        (
+            "page_history_aggregators",
+            "first price of the series, more than 10× from the prices after it",
+            6,
+        ),
         ("sophie_pricing_history", "zero or negative price: not a list price", 354),
         (
             "sophie_pricing_history",
@@ -258,7 +273,7 @@ def test_a_rerun_adds_nothing(loaded) -> None:
 def test_model_identity(loaded, con) -> None:
     identity = loaded["identity"]
     assert (identity.models, identity.benchmarks, identity.benchmarks_matched) == (261, 322, 322)
-    assert identity.datasets == 12
+    assert identity.datasets == 14  # 12 datasets and the two pages-history replays
     gpt_4o = con.execute(
         "select provider, listing_id from model_aliases where model_id = 'gpt-4o' "
         "and listing_id in ('gpt-4o', 'azure/gpt-4o', 'openai/gpt-4o', 'GPT-4o-2024-08') "

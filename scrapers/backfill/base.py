@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import ValidationError
 
@@ -67,7 +66,8 @@ class Dataset:
     change_log: bool = False
     dated_records: bool = False
     regular_cadence: bool = False
-    kind: ClassVar[SourceKind] = SourceKind.DATASET  # every dataset is this kind of source
+    # a historical dataset; the page-history replays are dated captures of live pages instead
+    kind: SourceKind = SourceKind.DATASET
 
     @property
     def name(self) -> str:

@@ -63,7 +63,7 @@ from flows.settings import load_settings
 from schemas.enums import Leg
 from schemas.observation import FetchedPage, Observation, ParseProblem
 from scrapers.backfill.base import CSV_CONTENT_TYPE, Dataset, shared_url
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 
 log = logging.getLogger("deflator.page_history")
 
@@ -371,6 +371,13 @@ def recordings(captures: Iterable[Capture], *, with_manifest: bool) -> tuple[Rec
     return tuple(found)
 
 
+# Each replay ranks just below the live kind of the pages it replays (migration 018).
+REPLAY_KINDS = {
+    FIRST_PARTY: SourceKind.FIRST_PARTY_PAGE_HISTORY,
+    AGGREGATORS: SourceKind.AGGREGATOR_HISTORY,
+}
+
+
 def _dataset(name: str, kind: str, captures: list[Capture], with_manifest: bool) -> Dataset:
     source = Source(
         name=name,
@@ -383,6 +390,7 @@ def _dataset(name: str, kind: str, captures: list[Capture], with_manifest: bool)
     )
     return Dataset(
         source=source,
+        kind=REPLAY_KINDS[name],
         provenance=(
             f"{FOLDER}/MANIFEST.csv and PROVENANCE.md per provider: public mirrors' git history "
             "(costiash/claude-code-docs, JokerRun/claude-docs-sitemap, NickCollect/ai-coding-"
