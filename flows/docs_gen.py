@@ -73,6 +73,7 @@ def option_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
         a
         for a in parser._actions
         if not isinstance(a, argparse._HelpAction | argparse._SubParsersAction)
+        and a.help != argparse.SUPPRESS
     ]
 
 
@@ -428,6 +429,10 @@ def _runner(db: Path) -> Callable[[str], str]:
     return lambda args: run_deflator(db, args)
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m flows.docs_gen", description=__doc__.split("\n\n")[0]
@@ -454,9 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             stale.append(part.path)
             if args.write:
                 part.path.write_text(new, encoding="utf-8")
-                print(f"updated {part.path.relative_to(ROOT)}")
+                print(f"updated {_shown(part.path)}")
     if args.check and stale:
-        names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
+        names = ", ".join(_shown(p) for p in stale)
         print(f"out of date: {names}; run: make docs-update", file=sys.stderr)
         return 1
     return 0

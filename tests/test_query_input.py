@@ -1,5 +1,6 @@
-"""`deflator query` reads SQL from an argument, a file or stdin; the README's example queries
-are the files in examples/queries/ and answer their questions on the recorded data."""
+"""`deflator query` reads SQL from an argument, a file or stdin; the example queries of the
+docs' Query page (and the README's tour) are the files in examples/queries/ and answer their
+questions on the recorded data."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from warehouse.connection import connect
 from warehouse.load import load_run
 
 EXAMPLES = PROJECT_ROOT / "examples" / "queries"
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+QUERY_PAGE = (PROJECT_ROOT / "docs" / "query.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -88,10 +89,9 @@ def example_names() -> list[str]:
     return sorted(p.stem for p in EXAMPLES.glob("*.sql"))
 
 
-def test_the_readme_shows_every_example_file_exactly():
-    query_section = README.split("\n## Query\n", 1)[1].split("\n## ", 1)[0]
+def test_the_query_page_shows_every_example_file_exactly():
     shown = re.findall(
-        r"--file examples/queries/(\w+)\.sql`:\n\n```sql\n(.*?)```", query_section, re.S
+        r"--file examples/queries/(\w+)\.sql`:\n\n```sql\n(.*?)```", QUERY_PAGE, re.S
     )
     assert (
         sorted(name for name, _ in shown)
@@ -100,7 +100,9 @@ def test_the_readme_shows_every_example_file_exactly():
             "cheapest_at_gpt4_level",
             "gpt4o_price_history",
             "h100_aws_vs_azure",
+            "h100_hour_by_provider",
             "h100_job_by_month",
+            "how_fast_prices_fall",
         ]
     )
     for name, text in shown:
@@ -112,7 +114,7 @@ def test_the_readme_shows_every_example_file_exactly():
 
 @pytest.fixture(scope="module")
 def warehouse(full_warehouse):
-    """The recorded data, as the README's quoted answers assume: `run --offline`, `backfill`
+    """The recorded data, as the quoted answers assume: `run --offline`, `backfill`
     (the session's shared warehouse: tests only read it)."""
     return full_warehouse
 

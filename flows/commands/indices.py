@@ -29,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Build monthly price indices from the price history and store them in index_values "
         "(first month = 100): a chained Jevons and a GEKS (13-month window, mean splice) "
         "index per leg and segment, and a time-dummy hedonic index of LLM tokens. See the "
-        "README's Methodology section."
+        "docs/methodology.md."
     )
     parser.add_argument(
         "--index",

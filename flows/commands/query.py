@@ -30,8 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "loading neither blocks the query nor shows half its rows. Only reading statements "
         "run (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN, CALL); nothing outside the "
         "warehouse can be read or written, no extension installed or loaded, and a query "
-        "is stopped at --timeout. See the README's Query section for examples and its table "
-        "reference for the tables."
+        "is stopped at --timeout. Examples: docs/query.md; the tables: docs/tables.md."
     )
     parser.add_argument(
         "sql",
