@@ -8,8 +8,12 @@ indices computed from them together, never one without the other. What it rebuil
   `deflator indices` does);
 - the threshold-frontier decline rates over every source, reasoning models left out (what
   `deflator rates frontier` does by default);
-- the decline rate of every stored index series over its whole span (`deflator rates index
-  NAME --segment S --method M` for each; a series with fewer than 3 points has none).
+- the decline rate of every stored index series over its whole span, fitted on its published
+  months (`deflator rates index NAME --segment S --method M` for each; a series with fewer
+  than 3 months of at least ``MIN_ITEMS`` items has none, and ``withheld_rates`` says why);
+- the headline rate of each leg (`deflator rates headline`);
+- the rolling-origin backtests of every leg (`deflator backtest`), so `mart_backtests` shows
+  how the rates the marts publish have projected.
 
 Each index and each rate is replaced in its own transaction. A failure in one is reported
 (run summary, logs, :class:`DerivedReport`) and the rest still run; it never undoes the load,
@@ -27,12 +31,12 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows.logs import event
+from warehouse.backtest.legs import LEGS, backtest, replace_backtests
 from warehouse.indices import build, data
 from warehouse.indices.frontier import frontier_rates
-from warehouse.indices.rates import decline_rate
-from warehouse.indices.store import read_index, replace_frontier_rates, replace_index_rate
-
-SERIES_SQL = "SELECT DISTINCT index, segment, method FROM index_values ORDER BY ALL"
+from warehouse.indices.headline import replace_headline
+from warehouse.indices.publish import fit_every_index_rate
+from warehouse.indices.store import replace_frontier_rates
 
 
 @dataclass
@@ -64,23 +68,27 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> DerivedReport:
             report.indices.append(build.build_index(con, name, **build.llm_inputs(con, name)))
         except Exception as error:  # one index failing must not stop the others
             report.errors[f"index {name}"] = f"{type(error).__name__}: {error}"
+    listings = None
     try:
-        rates = frontier_rates(data.frontier_listings(con, None), include_reasoning=False)
+        listings = data.frontier_listings(con, None)
+        rates = frontier_rates(listings, include_reasoning=False)
         replace_frontier_rates(con, rates, None, False)
         report.frontier_rates = len(rates)
     except Exception as error:
         report.errors["frontier rates"] = f"{type(error).__name__}: {error}"
     try:
-        for index, segment, method in con.execute(SERIES_SQL).fetchall():
-            series = read_index(con, index, segment, method)
-            try:
-                rate = decline_rate([(period, value) for period, value, _ in series])
-            except ValueError:  # fewer than 3 points: no rate for this series
-                continue
-            replace_index_rate(con, index, segment, method, None, rate)
-            report.index_rates += 1
+        outcomes = fit_every_index_rate(con)
+        report.index_rates = sum(1 for outcome in outcomes if outcome.rate is not None)
     except Exception as error:
         report.errors["index rates"] = f"{type(error).__name__}: {error}"
+    try:
+        replace_headline(con)
+    except Exception as error:
+        report.errors["headline rates"] = f"{type(error).__name__}: {error}"
+    try:
+        replace_backtests(con, LEGS, backtest(con, LEGS, listings=listings))
+    except Exception as error:
+        report.errors["backtests"] = f"{type(error).__name__}: {error}"
     report.seconds = time.perf_counter() - started
     return report
 

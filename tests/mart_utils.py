@@ -147,13 +147,15 @@ def build_small_warehouse(path: Path) -> Path:
     con.execute("INSERT INTO providers VALUES ('openai', 'openai')")
     for dataset in ("gpu_price_history", "eia_history", "storage_history"):
         con.execute("INSERT INTO source_kinds VALUES (?, 'dataset')", [dataset])
+    # Item counts as if five series stood behind each month (published: at least 5 items),
+    # except the last storage month (1 item: not published).
     points = [
-        IndexPoint(date(2024, 1, 1), 100.0, 1),
-        IndexPoint(date(2024, 2, 1), 102.5, 1),
-        IndexPoint(date(2024, 3, 1), 101.25, 1),
+        IndexPoint(date(2024, 1, 1), 100.0, 5),
+        IndexPoint(date(2024, 2, 1), 102.5, 5),
+        IndexPoint(date(2024, 3, 1), 101.25, 5),
     ]
     replace_index(con, "electricity", [IndexSeries("electricity", "all", "geks", points)])
-    storage = [IndexPoint(date(2016, 12, 1), 100.0, 1), IndexPoint(date(2017, 1, 1), 100.0, 1)]
+    storage = [IndexPoint(date(2016, 12, 1), 100.0, 5), IndexPoint(date(2017, 1, 1), 100.0, 1)]
     replace_index(con, "storage", [IndexSeries("storage", "tier:standard", "geks", storage)])
     replace_frontier_rates(con, frontier_rates({"gpqa_diamond": FRONTIER}), None, False)
     con.execute(

@@ -297,9 +297,12 @@ def test_warehouse_rates_prefer_the_narrowest_index_with_enough_months(tmp_path)
     months = [f"{2023 + (m // 12)}-{m % 12 + 1:02d}-01" for m in range(30)]
     prices = []
     for m, month in enumerate(months):
-        # The family index of H100 (bare published names) halves a year: 2^(-m/12).
-        prices.append(dated("hist", "lambda", "H100", C.GPU_HOUR, f"{4 * 0.5 ** (m / 12):.6f}",
-                            month, months[-1], model="H100"))  # fmt: skip
+        # The family index of H100 (bare published names) halves a year: 2^(-m/12), five
+        # sellers (the coverage rule publishes months with at least 5 items).
+        for seller in ("lambda", "runpod", "vast", "crusoe", "denvr"):
+            prices.append(dated("hist", seller, "H100", C.GPU_HOUR,
+                                f"{4 * 0.5 ** (m / 12):.6f}", month, months[-1],
+                                model="H100"))  # fmt: skip
     # The catalog part only in the last 6 months: too short, the family index is used.
     for m, month in list(enumerate(months))[-6:]:
         prices.append(dated("api", "aws", "p5", C.INSTANCE_HOUR, f"{80 * 0.5 ** (m / 12):.6f}",

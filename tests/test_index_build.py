@@ -126,6 +126,9 @@ def test_electricity_storage_and_llm_items(con):
                   tier="industrial", region="US"),
             dated("eia", "eia", "retail", C.KWH, "0.20", "2023-01-01", "2023-03-31",
                   tier="residential", region="US"),
+            # Confirmed the next month: a monthly series (a series seen once has no cadence).
+            dated("eia", "eia", "retail", C.KWH, "0.20", "2023-02-01", "2023-03-31",
+                  tier="residential", region="US"),
             dated("st", "aws", "s3", C.GB_MONTH, "0.03", "2023-01-01", "2023-03-31",
                   tier="standard:first-tier"),
             dated("st", "aws", "s3", C.GB_MONTH, "0.0125", "2023-01-01", "2023-03-31",
@@ -187,21 +190,20 @@ def test_cli_indices_and_index_rate(tmp_path, capsys):
     con.close()
     assert main(["--db", str(db), "indices", "--index", "gpu_hour", "--format", "csv"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "index,segment,method,months,first,last,last_value,last_items"
+    assert out[0] == "index,segment,method,months,first,last,last_value,last_items,published"
     assert "gpu_hour,hyperscaler,geks,4,2025-04-01,2025-07-01," in "\n".join(out)
+    # Two H100 listings: under the coverage rule (5 items) no month is published, no rate.
     assert main(["--db", str(db), "rates", "index", "gpu_hour", "--segment",
-                 f"accelerator:{H100}", "--method", "jevons", "--format", "csv"]) == 0  # fmt: skip
-    header, row = capsys.readouterr().out.splitlines()
-    assert header.split(",")[:6] == [
-        "index", "segment", "method", "n_points", "start_date", "end_date",
-    ]  # fmt: skip
-    assert row.startswith(f"gpu_hour,accelerator:{H100},jevons,4,2025-04-01,2025-07-01,")
+                 f"accelerator:{H100}", "--method", "jevons", "--format", "csv"]) == 2  # fmt: skip
+    assert "no month with 5 items (at most 2) in 4 months" in capsys.readouterr().err
     con = connect(db)
-    stored = con.execute(
-        "SELECT kind, index, segment, method, n_points FROM decline_rates"
+    stored = con.execute("SELECT count(*) FROM decline_rates").fetchone()
+    withheld = con.execute(
+        "SELECT index, segment, method, months, months_published, most_items FROM withheld_rates"
     ).fetchall()
     con.close()
-    assert stored == [("index", "gpu_hour", f"accelerator:{H100}", "jevons", 4)]
+    assert stored == (0,)
+    assert withheld == [("gpu_hour", f"accelerator:{H100}", "jevons", 4, 0, 2)]
     assert main(["--db", str(db), "rates", "index", "nonsense"]) == 2
     assert main(["--db", str(db), "rates", "index", "gpu_hour", "--segment", "nope"]) == 2
     assert "segments: accelerator:" in capsys.readouterr().err

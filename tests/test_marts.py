@@ -173,6 +173,16 @@ def test_index_rates_points_costs_and_health(db, capsys):
     assert float(index[1]["pct_change_1m"]) == pytest.approx(2.5)
     assert float(index[2]["pct_change_1m"]) == pytest.approx(100 * (101.25 / 102.5 - 1))
     assert {r["leg"] for r in index} == {"energy"}
+    storage = query(
+        db,
+        "select month, value, items, published, reason from mart_index_monthly "
+        "where index = 'storage' order by month",
+        capsys,
+    )
+    assert [(r["value"], r["published"], r["reason"]) for r in storage] == [
+        (100.0, True, None),
+        (None, False, "1 item < 5"),
+    ]
 
     (rate,) = query(db, "select * from mart_decline_rates", capsys)
     assert (rate["kind"], rate["leg"], rate["threshold_model"], rate["n_points"]) == (

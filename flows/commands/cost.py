@@ -21,7 +21,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Read a workload (TOML: GPU-hours, energy, data; or LLM tokens per month), price "
         "each leg from the workload's own prices or the warehouse's prices in force, and "
-        "project the total along each leg's fitted decline rate with its 90% band. Results "
+        "project the total along each leg's fitted decline rate, with a 90% band calibrated "
+        "on the rate's rolling-origin backtest (see `deflator backtest`). Results "
         "replace the workload's rows in cost_projections. Examples: examples/*.toml."
     )
     parser.add_argument("workload", metavar="WORKLOAD.toml", type=Path, help="the workload file")
@@ -54,7 +55,12 @@ def _report(workload, legs, rows, money=None, note: str = "") -> str:
         if leg.price_basis != leg.detail:
             lines.append(f"{'':13}{'':>14}  price: {leg.price_basis}")
     lines.append(f"P = C + E + D {dollars(total(legs)):>12}")
-    lines += ["", "projection (band: 90% interval of each leg's decline rate)"]
+    lines += [
+        "",
+        "projection (band: 5th..95th percentile of each leg's backtest errors, so that on "
+        "history 90% of realized values fell inside; a rate given in the workload: its own "
+        "interval)",
+    ]
     lines.append(f"{'months':>6}  {'P':>14}  {'low':>14}  {'high':>14}")
     for row in rows:
         if row.leg == "P":
@@ -66,6 +72,8 @@ def _report(workload, legs, rows, money=None, note: str = "") -> str:
     for leg in legs:
         if leg.rate is not None:
             lines.append(f"  {leg.leg}: {leg.rate.factor_per_year:.3g}×/yr — {leg.rate.basis}")
+            if leg.rate.calibration is not None:
+                lines.append(f"     {leg.rate.calibration.describe()}")
         elif leg.cost:
             lines.append(f"  {leg.leg}: none: held constant")
     return "\n".join(lines) + "\n"

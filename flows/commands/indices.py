@@ -13,10 +13,15 @@ NAME = "indices"
 ORDER = 40
 HELP = "build the matched-model (Jevons, GEKS) and hedonic price indices"
 
-COLUMNS = ["index", "segment", "method", "months", "first", "last", "last_value", "last_items"]
+COLUMNS = [
+    "index", "segment", "method", "months", "first", "last", "last_value", "last_items",
+    "published",
+]  # fmt: skip
+# `published`: months with at least min_items items (coverage rules; the marts show only those).
 SUMMARY_SQL = """
 SELECT index, segment, method, count(*) AS months, min(period) AS first, max(period) AS last,
-       arg_max(value, period) AS last_value, arg_max(items, period) AS last_items
+       arg_max(value, period) AS last_value, arg_max(items, period) AS last_items,
+       count(*) FILTER (WHERE items >= min_items) AS published
 FROM index_values
 WHERE list_contains(?, index)
 GROUP BY index, segment, method
@@ -28,7 +33,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Build monthly price indices from the price history and store them in index_values "
         "(first month = 100): a chained Jevons and a GEKS (13-month window, mean splice) "
-        "index per leg and segment, and a time-dummy hedonic index of LLM tokens. See the "
+        "index per leg and segment, and a time-dummy hedonic index of LLM tokens. Every "
+        "month is stored with its item count; months with fewer than 5 items are not "
+        "published (the summary's `published` column; docs/which-rate-to-quote.md). Methods: "
         "docs/methodology.md."
     )
     parser.add_argument(
@@ -74,7 +81,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         close_and_publish(con, settings) if wrote else con.close()
     if args.format == "table":
-        rows = [[*r[:6], f"{r[6]:.4g}", r[7]] for r in rows]
+        rows = [[*r[:6], f"{r[6]:.4g}", *r[7:]] for r in rows]
     output = RENDERERS[args.format](COLUMNS, rows)
     sys.stdout.write(output if output.endswith("\n") else output + "\n")
     return EXIT_OK

@@ -39,6 +39,23 @@ INDEX_COLUMNS = [
     "percent_per_year",
     "halving_months",
     "r_squared",
+    "items",
+]
+HEADLINE_COLUMNS = [
+    "leg",
+    "measure",
+    "quote",
+    "segment",
+    "method",
+    "window_start",
+    "window_end",
+    "n_points",
+    "items",
+    "factor_per_year",
+    "ci90_low",
+    "ci90_high",
+    "percent_per_year",
+    "note",
 ]
 
 
@@ -85,7 +102,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="decline rate of a stored index",
         description=(
             "Fit log10(index) on years: factor per year, percent per year, halving time and "
-            "the factor's 90% interval. Builds the index first if it is not stored."
+            "the factor's 90% interval, on the published months only (at least 5 items; "
+            "docs/which-rate-to-quote.md). A series with fewer than 3 such months gets no "
+            "rate: the reason is stored in withheld_rates and the exit status is 2. Builds "
+            "the index first if it is not stored."
         ),
     )
     index.add_argument(
@@ -102,6 +122,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--since", metavar="DATE", type=date.fromisoformat, help="fit from this date on"
     )
     _format(index)
+    headline = sub.add_parser(
+        "headline",
+        help="the rate to quote per leg (llm, compute, energy, data)",
+        description=(
+            "The decline rate to quote today for each leg: its measure, method, window, "
+            "items and 90% interval; for LLM tokens the threshold frontier (quoted), the "
+            "matched-model and the hedonic rates side by side, and why they differ. Stored "
+            "in headline_rates (mart_headline_rates). Reads the stored indices and frontier "
+            "rates (`deflator indices`, `deflator rates frontier`). See "
+            "docs/which-rate-to-quote.md."
+        ),
+    )
+    _format(headline)
 
 
 def _print(columns: list[str], rows: list[list], fmt: str) -> None:
@@ -160,8 +193,7 @@ def _g(value: float | None) -> str:
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse.indices import build
-    from warehouse.indices.rates import decline_rate
-    from warehouse.indices.store import read_index, replace_index_rate
+    from warehouse.indices.publish import fit_index_rate
 
     if args.index_name not in build.INDICES:
         error(f"unknown index {args.index_name!r}; known: {', '.join(build.INDICES)}")
@@ -171,11 +203,15 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
     wrote = False
     try:
-        series = read_index(con, args.index_name, args.segment, args.method)
-        if not series:
+
+        def fit():
+            return fit_index_rate(con, args.index_name, args.segment, args.method, args.since)
+
+        outcome = fit()
+        if outcome is None:
             build.build_index(con, args.index_name, **build.llm_inputs(con, args.index_name))
-            series = read_index(con, args.index_name, args.segment, args.method)
-        if not series:
+            outcome = fit()
+        if outcome is None:
             segments = [
                 r[0]
                 for r in con.execute(
@@ -189,15 +225,16 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
                 f"segments: {', '.join(segments) or 'none (no prices of this leg loaded)'}"
             )
             return EXIT_USAGE
-        try:
-            rate = decline_rate([(p, v) for p, v, _ in series], since=args.since)
-        except ValueError as problem:
-            error(str(problem))
-            return EXIT_USAGE
-        replace_index_rate(con, args.index_name, args.segment, args.method, args.since, rate)
         wrote = True
     finally:
         close_and_publish(con, settings) if wrote else con.close()
+    rate = outcome.rate
+    if rate is None:
+        error(
+            f"no rate for {args.index_name} / {args.segment} / {args.method}: "
+            f"{outcome.coverage.reason} (stored in withheld_rates)"
+        )
+        return EXIT_USAGE
     row = [
         args.index_name,
         args.segment,
@@ -211,6 +248,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         rate.percent_per_year,
         rate.halving_months,
         round(rate.r_squared, 4),
+        outcome.coverage.fewest_items,
     ]
     if args.format == "table":
         row = [
@@ -218,13 +256,50 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
             *(_g(v) for v in row[6:9]),
             f"{rate.percent_per_year:.1f}",
             "" if rate.halving_months is None else f"{rate.halving_months:.1f}",
-            row[11],
+            *row[11:],
         ]
     _print(INDEX_COLUMNS, [row], args.format)
+    return EXIT_OK
+
+
+def _headline(args: argparse.Namespace, settings: Settings) -> int:
+    from warehouse.indices.headline import WHY_LLM_DIFFER, replace_headline
+
+    con = open_writer(settings)
+    if con is None:
+        return EXIT_FAILED
+    wrote = False
+    try:
+        rows = replace_headline(con)
+        wrote = True
+    finally:
+        close_and_publish(con, settings) if wrote else con.close()
+    table = [
+        [
+            r.leg, r.measure, r.quote, r.segment or "", r.method, r.window_start, r.window_end,
+            r.n_points, r.items, r.factor_per_year, r.ci90_low, r.ci90_high,
+            r.percent_per_year, r.note,
+        ]
+        for r in rows
+    ]  # fmt: skip
+    if args.format == "table":
+        table = [
+            [
+                *row[:2], "quote" if row[2] else "", *row[3:9], *(_g(v) for v in row[9:12]),
+                "" if row[12] is None else f"{row[12]:.1f}",
+                row[13] if row[9] is None else row[13].split(";")[0],
+            ]
+            for row in table
+        ]  # fmt: skip
+    _print(HEADLINE_COLUMNS, table, args.format)
+    if args.format == "table":
+        print(f"\nLLM tokens: {WHY_LLM_DIFFER}")
     return EXIT_OK
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.rates_command == "frontier":
         return _frontier(args, settings)
+    if args.rates_command == "headline":
+        return _headline(args, settings)
     return _index(args, settings)

@@ -13,30 +13,34 @@ Prices (all USD, exact Decimals):
 
 Rates: the GEKS index of the leg (``gpu_hour`` of the accelerator, else of its family;
 ``electricity`` of the sector; ``storage`` of the class; else the leg's ``all`` segment: the
-first with at least 24 months of values), fitted over its last 36 months; for an LLM
-capability threshold, the threshold-frontier rate of the benchmark at the highest threshold
-not above the workload's score. Indices missing from ``index_values`` are built first.
+first with at least 24 published months), fitted over its last 36 months up to its last
+published month, on published months only (coverage rules, ``warehouse.indices.coverage``);
+for an LLM capability threshold, the threshold-frontier rate of the benchmark at the highest
+threshold not above the workload's score. Indices missing from ``index_values`` are built
+first. Each rate carries the calibration of its leg and method from the rolling-origin
+backtest (``warehouse.backtest.calibration``), which sets the projection's band.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
 from decimal import Decimal
 from statistics import median
 
 import duckdb
 
+from warehouse.backtest.calibration import Calibration, leg_calibration
 from warehouse.cost import llm_prices
 from warehouse.cost.model import Rate
 from warehouse.cost.pricing import PricingError, Quote, TokenQuote
 from warehouse.cost.workload import LlmLeg
 from warehouse.indices import build
-from warehouse.indices.rates import decline_rate
+from warehouse.indices.coverage import covered_rate
+from warehouse.indices.headline import window_start
 from warehouse.indices.store import read_index
 from warehouse.sqlfiles import sql
 
 MAX_AGE_DAYS = 365
-RATE_WINDOW_MONTHS = 36
 MIN_RATE_MONTHS = 24
 
 
@@ -50,18 +54,20 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> list[dict]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def months_before(day: date, months: int) -> date:
-    """The first of the month ``months`` before ``day``'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 class WarehousePriceBook:
     """Prices in force and decline rates read from (and, for missing indices, written to)
     the warehouse."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
+        self._calibrations: dict[tuple[str, str], Calibration] = {}
+
+    def calibration(self, leg: str, method: str) -> Calibration:
+        """The backtest calibration of a leg's method (computed once per book)."""
+        key = (leg, method)
+        if key not in self._calibrations:
+            self._calibrations[key] = leg_calibration(self.con, leg, method)
+        return self._calibrations[key]
 
     # --- prices -----------------------------------------------------------------------
     def gpu_hour(self, accelerator: str, provider: str | None) -> Quote:
@@ -157,8 +163,9 @@ class WarehousePriceBook:
         return llm_prices.threshold_quote(self.con, leg)
 
     # --- rates ------------------------------------------------------------------------
-    def _index_rate(self, index: str, segments: list[str]) -> Rate | None:
-        """The first segment with at least 24 months in its last 36 (else the longest)."""
+    def _index_rate(self, leg: str, index: str, segments: list[str]) -> Rate | None:
+        """The first segment with at least 24 published months in its last 36 (else the
+        longest)."""
         if not self.con.execute(
             "SELECT count(*) FROM index_values WHERE index = ?", [index]
         ).fetchone()[0]:
@@ -166,13 +173,9 @@ class WarehousePriceBook:
         fits = []
         for segment in segments:
             series = read_index(self.con, index, segment, build.GEKS)
-            if len(series) < 3:
-                continue
-            since = months_before(series[-1][0], RATE_WINDOW_MONTHS - 1)
-            try:
-                fits.append((segment, decline_rate([(p, v) for p, v, _ in series], since=since)))
-            except ValueError:
-                continue
+            rate, _ = covered_rate(series, window_start(series))
+            if rate is not None:
+                fits.append((segment, rate))
         if not fits:
             return None
         enough = [fit for fit in fits if fit[1].n_points >= MIN_RATE_MONTHS]
@@ -183,20 +186,24 @@ class WarehousePriceBook:
             rate.ci90_high,
             f"{index} index, {segment}, GEKS {rate.start_date:%Y-%m}..{rate.end_date:%Y-%m}"
             f" ({rate.n_points} months): {rate.factor_per_year:.3g}×/yr",
+            self.calibration(leg, build.GEKS),
         )
 
     def rate(self, leg: str, key: str | None) -> Rate | None:
         if leg == "compute":
             family = build.accelerator_family(key, None)
             segments = [f"accelerator:{key}", f"family:{family}"] if key and family else []
-            return self._index_rate("gpu_hour", [*segments, build.ALL])
+            return self._index_rate(leg, "gpu_hour", [*segments, build.ALL])
         if leg == "energy":
-            return self._index_rate("electricity", [f"sector:{key}", build.ALL])
+            return self._index_rate(leg, "electricity", [f"sector:{key}", build.ALL])
         if leg == "data":
             tier = (key or "standard").split(":", 1)[0]
-            return self._index_rate("storage", [f"tier:{tier}", build.ALL])
+            return self._index_rate(leg, "storage", [f"tier:{tier}", build.ALL])
         if leg == "llm":
             if key:
-                return llm_prices.frontier_rate(self.con, key)
-            return self._index_rate("llm_tokens", [build.ALL])
+                rate = llm_prices.frontier_rate(self.con, key)
+                if rate is None:
+                    return None
+                return replace(rate, calibration=self.calibration(leg, "frontier"))
+            return self._index_rate(leg, "llm_tokens", [build.ALL])
         raise KeyError(leg)

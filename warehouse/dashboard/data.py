@@ -40,13 +40,13 @@ QUERIES: dict[str, str] = {
     "electricity_index": """
         SELECT segment, month, value, items
         FROM mart_index_monthly
-        WHERE index = 'electricity' AND method = 'geks'
+        WHERE index = 'electricity' AND method = 'geks' AND published
         ORDER BY segment, month
     """,
     "storage_index": """
         SELECT index, segment, month, value, items
         FROM mart_index_monthly
-        WHERE index IN ('storage', 'egress') AND method = 'geks'
+        WHERE index IN ('storage', 'egress') AND method = 'geks' AND published
         ORDER BY index, segment, month
     """,
     # Opens on standard (on-demand) list prices per GPU-hour, cheapest first within each

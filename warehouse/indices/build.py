@@ -12,10 +12,14 @@ Which items, which prices, which segments — the data side of the pure methods 
   committed-use, Windows); segments ``all``, ``accelerator:<catalog id>``,
   ``family:<H100, A100…>`` (catalog id or bare published name: mixes SXM, PCIe and NVL),
   ``hyperscaler`` / ``neocloud``.
-- ``electricity``: ``kwh`` series (a state or the US, × sector); segments ``all`` and
-  ``sector:<sector>``.
+- ``electricity``: ``kwh`` series published monthly (the US average of each sector; a
+  state's annual value carried through twelve months would step the index once a year);
+  segments ``all`` and ``sector:<sector>``.
 - ``storage``: ``gb_month`` series; segments ``all`` and ``tier:<storage class>``.
 - ``egress``: ``egress_gb`` series; segment ``all``.
+
+Coverage (``coverage``): every value carries its item count and the floor ``MIN_ITEMS`` under
+which it is not published; the values are all stored, the marts withhold the thin ones.
 
 Monthly price of an item: the last price in force during the month (SQL:
 ``index_monthly_prices.sql``). Each source keeps its own items (a model listed by three
@@ -185,6 +189,25 @@ def series_items(con: duckdb.DuckDBPyConnection, leg: str, component: str) -> li
     return list(items.values())
 
 
+# Electricity series published at least monthly: a median gap of at most two months between
+# successive prices (EIA's monthly US averages: 31 days; its annual state values: 365).
+MONTHLY_MAX_GAP_DAYS = 62
+
+
+def monthly_series(
+    items: list[Item], con: duckdb.DuckDBPyConnection, leg: str, component: str
+) -> list[Item]:
+    """The items whose series has monthly coverage (``coverage_monthly_series.sql``)."""
+    keys = {
+        key
+        for (key,) in con.execute(
+            sql("coverage_monthly_series"),
+            {"leg": leg, "component": component, "max_gap_days": MONTHLY_MAX_GAP_DAYS},
+        ).fetchall()
+    }
+    return [item for item in items if item.key in keys]
+
+
 def llm_segments(facts: Mapping[tuple[str, str], ListingFacts]) -> Callable[[Item], list[str]]:
     """Segments of an LLM listing: who sells it and whether its weights are open."""
 
@@ -277,7 +300,7 @@ def build_index(
         items = compute_items(con)
         series = matched_series(index, items, compute_segments)
     elif index == "electricity":
-        items = series_items(con, "energy", "kwh")
+        items = monthly_series(series_items(con, "energy", "kwh"), con, "energy", "kwh")
         series = matched_series(index, items, sector_segments)
     elif index == "storage":
         items = series_items(con, "data", "gb_month")

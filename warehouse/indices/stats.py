@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _EPS = 1e-15
 _TINY = 1e-300
@@ -71,10 +72,12 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
     """The ``p`` quantile of Student's t with ``df`` degrees of freedom (bisection on the CDF).
 
-    Bisection to the last bit is cheap here (a few hundred CDF calls) and cannot diverge.
+    Bisection to the last bit takes a few hundred CDF calls and cannot diverge; the result
+    is cached, because a backtest fits thousands of lines with the same few (p, df).
     """
     if not 0.0 < p < 1.0:
         raise ValueError(f"p must lie in (0, 1), not {p}")

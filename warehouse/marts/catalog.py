@@ -250,8 +250,10 @@ MARTS: tuple[Mart, ...] = (
         name="mart_index_monthly",
         grain="index × segment × method × month",
         description="The monthly price indices of `deflator indices` (first month of a "
-        "segment = 100) with their leg and changes; the methods are on the docs site's "
-        "Methodology page.",
+        "segment = 100) with their leg, changes and coverage: a month with fewer than "
+        "`min_items` items is not published (`value` NULL, `published` false, `reason` says "
+        "why; docs/which-rate-to-quote.md). The methods are on the "
+        "docs site's Methodology page.",
         columns=(
             _c("index", "VARCHAR", "`llm_tokens`, `gpu_hour`, `electricity`, `storage`, `egress`"),
             LEG,
@@ -262,19 +264,27 @@ MARTS: tuple[Mart, ...] = (
             ),
             _c("method", "VARCHAR", "`jevons`, `geks` or `hedonic`"),
             _c("month", "DATE", "first day of the month"),
-            _c("value", "DOUBLE", "index level"),
+            _c("value", "DOUBLE", "index level; NULL when not published"),
             _c(
                 "items",
                 "INTEGER",
                 "jevons: matched items of the link; geks/hedonic: items priced in the month",
             ),
             _c(
-                "pct_change_1m", "DOUBLE", "percent change from the month before (NULL without one)"
+                "pct_change_1m",
+                "DOUBLE",
+                "percent change from the month before (NULL unless both are published)",
             ),
             _c(
                 "pct_change_12m",
                 "DOUBLE",
-                "percent change from the same month a year earlier (NULL without one)",
+                "percent change from the same month a year earlier (NULL unless both are "
+                "published)",
+            ),
+            _c("published", "BOOLEAN", "`items` ≥ `min_items`: the value is published"),
+            _c("min_items", "INTEGER", "the item floor the value was built under (5)"),
+            _c(
+                "reason", "VARCHAR", "why the value is not published (`2 items < 5`); NULL if it is"
             ),
             _c("computed_at", "TIMESTAMP", "when the index was built"),
         ),
@@ -286,7 +296,9 @@ MARTS: tuple[Mart, ...] = (
         grain="fitted decline rate: benchmark × threshold of the frontier, or index segment",
         description="How fast prices fall: the threshold-frontier rates of `deflator rates "
         "frontier` (kind `frontier`) and the index rates of `deflator rates index` (kind "
-        "`index`). A rate falls by `factor_per_year` each year.",
+        "`index`), fitted on published months only. A rate falls by `factor_per_year` each "
+        "year. An index series without enough coverage has a row with `published` false, "
+        "NULL numbers and the `reason`.",
         columns=(
             _c("kind", "VARCHAR", "`frontier` or `index`"),
             LEG,
@@ -320,6 +332,15 @@ MARTS: tuple[Mart, ...] = (
                 "months for the price to halve; NULL while it does not fall",
             ),
             _c("r_squared", "DOUBLE", "r² of the fit"),
+            _c(
+                "items",
+                "INTEGER",
+                "index: fewest items behind a fitted month (withheld: most items in any "
+                "month); frontier: NULL",
+            ),
+            _c("min_items", "INTEGER", "index: the item floor applied (5); frontier: NULL"),
+            _c("published", "BOOLEAN", "the rate is published"),
+            _c("reason", "VARCHAR", "why not (`no month with 5 items (at most 1)…`)"),
             _c("computed_at", "TIMESTAMP", "when it was fitted"),
         ),
         order_by=(
@@ -333,6 +354,73 @@ MARTS: tuple[Mart, ...] = (
             "method",
             "since",
         ),
+    ),
+    Mart(
+        name="mart_headline_rates",
+        grain="leg × measure",
+        description="The decline rate to quote per leg (`quote` true; `deflator rates "
+        "headline`), with its method, window, items and 90% interval; for LLM tokens the "
+        "threshold frontier (quoted), matched-model and hedonic rates side by side. See "
+        "docs/which-rate-to-quote.md.",
+        columns=(
+            LEG,
+            _c("measure", "VARCHAR", "`frontier`, `matched-model` or `hedonic`"),
+            _c("quote", "BOOLEAN", "the rate to quote for this leg"),
+            _c("index", "VARCHAR", "the index (NULL for the frontier)"),
+            _c("segment", "VARCHAR", "index segment, or `median of N thresholds`"),
+            _c("method", "VARCHAR", "`geks`, `hedonic` or `frontier`"),
+            _c("window_start", "DATE", "first month (frontier: first point) fitted"),
+            _c("window_end", "DATE", "last month (frontier: last point) fitted"),
+            _c("n_points", "INTEGER", "months fitted (frontier: thresholds)"),
+            _c("items", "INTEGER", "fewest items behind a fitted month (frontier: points)"),
+            _c("factor_per_year", "DOUBLE", "price falls by this factor a year; NULL: no rate"),
+            _c("ci90_low", "DOUBLE", "90% interval, low end (frontier: of the median)"),
+            _c("ci90_high", "DOUBLE", "90% interval, high end"),
+            _c("percent_per_year", "DOUBLE", "`(1 − 1/factor) · 100`"),
+            _c("halving_months", "DOUBLE", "months for the price to halve; NULL unless falling"),
+            _c("note", "VARCHAR", "what it measures; why the LLM measures differ; or why none"),
+            _c("computed_at", "TIMESTAMP", "when it was computed"),
+        ),
+        order_by=("leg", "measure"),
+    ),
+    Mart(
+        name="mart_backtests",
+        grain="leg × method × series × horizon",
+        description="Rolling-origin backtests of the decline-rate projections (`deflator "
+        "backtest`): at each origin month the rate is fitted on the data up to it, projected "
+        "`horizon_months` ahead and compared with the realized value. Errors are "
+        "log10(realized / projected). The pooled rows (`series` `*`) calibrate the cost "
+        "model's bands.",
+        columns=(
+            LEG,
+            _c("method", "VARCHAR", "`geks` (index rate) or `frontier`"),
+            _c("series", "VARCHAR", "`gpu_hour/all`…, or `*`: every series of the leg pooled"),
+            _c("horizon_months", "INTEGER", "months projected ahead"),
+            _c("n", "INTEGER", "forecasts with a realized value"),
+            _c("first_origin", "DATE", "first origin month scored"),
+            _c("last_origin", "DATE", "last origin month scored"),
+            _c("median_abs_error_log10", "DOUBLE", "median absolute error (0.1 = ×1.26)"),
+            _c("bias_log10", "DOUBLE", "median error; > 0: prices fell less than projected"),
+            _c("coverage_fit_band", "DOUBLE", "share inside the fit's own 90% interval band"),
+            _c("band_low_log10", "DOUBLE", "5th percentile of the errors (calibrated band)"),
+            _c("band_high_log10", "DOUBLE", "95th percentile of the errors"),
+            _c(
+                "coverage_calibrated",
+                "DOUBLE",
+                "share inside the calibrated band (≈ 0.9: fitted on the same errors)",
+            ),
+            _c(
+                "coverage_realtime",
+                "DOUBLE",
+                "share inside the band of the errors already known at each origin "
+                "(out of sample; NULL: too few)",
+            ),
+            _c("n_realtime", "INTEGER", "forecasts with at least 20 known errors before them"),
+            _c("computed_at", "TIMESTAMP", "when it was run"),
+            _c("band_low_factor", "DOUBLE", "`10^band_low_log10`: realized ÷ projected, low"),
+            _c("band_high_factor", "DOUBLE", "`10^band_high_log10`: realized ÷ projected, high"),
+        ),
+        order_by=("leg", "method", "series", "horizon_months"),
     ),
     Mart(
         name="mart_frontier_points",
