@@ -180,7 +180,7 @@ def cli_reference() -> str:
 
 def _recorded(recordings) -> str:
     if not recordings:
-        return "none: live only (tests use a fixture that cites its prices)"
+        return "none: live only"
     folders = sorted({str(Path(r.path).parent) + "/" for r in recordings})
     dates = sorted({r.captured_at.date().isoformat() for r in recordings})
     when = dates[0] if len(dates) == 1 else f"{dates[0]} → {dates[-1]}"
@@ -219,7 +219,7 @@ def sources_tables() -> str:
     lines += [
         "",
         f"**Backfill datasets** ({len(datasets)}): historical files `deflator backfill` "
-        "imports (`deflator backfill --dataset NAME`); never fetched by the nightly run.",
+        "imports (`deflator backfill NAME` for some); never fetched by the nightly run.",
         "",
         "| dataset | leg | what | provenance | license |",
         "|---|---|---|---|---|",

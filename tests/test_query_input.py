@@ -197,3 +197,33 @@ def test_h100_job_cost_by_month(warehouse, capsys):
     assert rows["2026-09-01"]["market_median_usd"] == Decimal("3850")
     months = list(rows)
     assert months == sorted(months) and len(set(months)) == len(months)
+
+
+@pytest.mark.flow
+def test_h100_hour_by_provider(warehouse, capsys):
+    rows = example(warehouse, "h100_hour_by_provider", capsys)
+    got = {r["provider"]: r for r in rows}
+    assert len(rows) == len(got) == 11  # one row per provider
+    assert (got["aws"]["usd_per_gpu_hour"], got["aws"]["region"]) == (Decimal("6.88"), "us-east-1")
+    assert got["aws"]["accelerator"] == "H100-SXM-80GB" and got["aws"]["source"] == "aws_ec2"
+    assert got["azure"]["usd_per_gpu_hour"] == Decimal("6.98")  # H100 NVL, as h100_aws_vs_azure
+    assert got["gcp"]["usd_per_gpu_hour"] == Decimal("11.06")
+    assert rows[0]["provider"] == "denvr" and rows[0]["usd_per_gpu_hour"] == Decimal("2.1")
+    prices = [r["usd_per_gpu_hour"] for r in rows]
+    assert prices == sorted(prices)
+
+
+@pytest.mark.flow
+def test_how_fast_prices_fall(warehouse, capsys):
+    rows = {(r["kind"], r["what"]): r for r in example(warehouse, "how_fast_prices_fall", capsys)}
+    gpt4 = rows[("frontier", "gpqa_diamond >= GPT-4")]
+    assert (gpt4["factor_per_year"], gpt4["ci90_low"], gpt4["ci90_high"]) == (
+        Decimal("10.54"),
+        Decimal("3.84"),
+        Decimal("28.9"),
+    )
+    assert gpt4["start_date"] == "2023-03-14" and gpt4["halving_months"] == Decimal("3.5")
+    assert rows[("index", "llm_tokens")]["factor_per_year"] == Decimal("1.03")
+    assert rows[("index", "gpu_hour")]["factor_per_year"] == Decimal("1.11")
+    assert rows[("index", "electricity")]["halving_months"] is None  # prices rose
+    assert len(rows) == 9  # 4 GPQA thresholds, 5 indices (published rates only)

@@ -1,7 +1,8 @@
 -- How fast do prices fall? Two measures (docs: Methodology):
 -- the price of fixed capability (threshold frontier on GPQA Diamond: the cheapest model at or
 -- above each threshold model's score, over time), and each leg's matched-model GEKS index over
--- its whole span. factor_per_year: prices fall by this factor a year; ci90: its 90% interval.
+-- its whole span (published rates only: enough items behind the months; docs: Which rate to
+-- quote). factor_per_year: prices fall by this factor a year; ci90: its 90% interval.
 select kind,
        leg,
        coalesce('gpqa_diamond >= ' || threshold_model, index) as what,
@@ -12,7 +13,8 @@ select kind,
        round(ci90_high, 2) as ci90_high,
        round(halving_months, 1) as halving_months
 from mart_decline_rates
-where (kind = 'frontier' and benchmark = 'gpqa_diamond' and source = '*'
-       and not include_reasoning)
-   or (kind = 'index' and method = 'geks' and segment = 'all' and since is null)
+where published
+  and ((kind = 'frontier' and benchmark = 'gpqa_diamond' and source = '*'
+        and not include_reasoning)
+    or (kind = 'index' and method = 'geks' and segment = 'all' and since is null))
 order by kind, leg, threshold_score, what;
