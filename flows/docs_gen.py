@@ -120,8 +120,10 @@ def command_markdown(path: str, parser: argparse.ArgumentParser) -> str:
         usage = parser.format_usage().strip().removeprefix("usage: ")
     lines = [f"{'#' * (depth + 1)} `{path}`", ""]
     if parser.description:
-        lines += [parser.description.strip(), ""]
+        lines += [*_prose(parser.description), ""]
     lines += ["```text", usage, "```", ""]
+    if parser.epilog:
+        lines += ["```text", parser.epilog.strip("\n"), "```", ""]
     actions = option_actions(parser)
     if actions:
         lines += ["| argument | choices | default | what |", "|---|---|---|---|"]
@@ -139,6 +141,23 @@ def command_markdown(path: str, parser: argparse.ArgumentParser) -> str:
         lines += [f"| `{path} {name}` | {_cell(helps.get(name, ''))} |" for name, _ in commands]
         lines.append("")
     return "\n".join(lines)
+
+
+def _prose(text: str) -> list[str]:
+    """Help text as Markdown: indented lines (examples) become a code block, kept verbatim."""
+    out: list[str] = []
+    block: list[str] = []
+    for line in text.strip().splitlines():
+        if line.startswith((" ", "\t")):
+            block.append(line.strip())
+            continue
+        if block:
+            out += ["", "```sh", *block, "```", ""]
+            block = []
+        out.append(line)
+    if block:
+        out += ["", "```sh", *block, "```"]
+    return out
 
 
 def _choice_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
