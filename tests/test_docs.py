@@ -300,3 +300,33 @@ def test_the_site_builds_strict_and_offline(tmp_path):
     assert (site / "cli" / "index.html").is_file() and (site / "sources" / "index.html").is_file()
     cli = (site / "cli" / "index.html").read_text(encoding="utf-8")
     assert "deflator cost" in cli
+
+
+def test_every_command_line_in_the_readme_parses():
+    """Each `.venv/bin/deflator …` line the README shows is a command and options that exist."""
+    import shlex
+
+    lines = re.findall(r"^\.venv/bin/deflator (.+?)(?:\s+#.*)?$", README, re.M)
+    lines += re.findall(r"`\.venv/bin/deflator ([^`]+)`", README)
+    assert len(lines) >= 10
+    parser = build_parser()
+    for line in lines:
+        if line == "--help":
+            continue
+        try:
+            parser.parse_args(shlex.split(line))
+        except SystemExit as exc:
+            pytest.fail(f"README: `deflator {line}` does not parse ({exc})")
+
+
+def test_links_between_pages_point_at_pages():
+    """Relative links in docs/ name an existing page (mkdocs --strict checks this too, but only
+    where MkDocs is installed); nothing links out of docs/ to repository files."""
+    pages = {p.name for p in DOCS.glob("*.md")}
+    bad = []
+    for path in sorted(DOCS.glob("*.md")):
+        text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if not target.startswith(("http://", "https://", "mailto:")) and target not in pages:
+                bad.append(f"{path.name} -> {target}")
+    assert not bad
