@@ -270,6 +270,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
         "Prices and sources",
         [
             ("Sources", "sources.md"),
+            ("Adding a source", "adding-a-source.md"),
             ("LLM pricing pages", "llm-pages.md"),
             ("Compute prices", "compute.md"),
             ("Energy and data prices", "energy-and-data.md"),
