@@ -70,7 +70,8 @@ def test_the_tour_asks_the_four_questions():
 @pytest.mark.flow
 def test_the_tour_shows_what_each_command_prints(full_warehouse, tmp_path):
     """Each tour block's output is what the command prints on the warehouse `make run` leaves
-    (the session's: `run --offline` + `backfill`; `cost` writes, so it runs on a copy)."""
+    (the session's: `run --offline` + `backfill`). `rates headline` and `cost` store what they
+    print, so the tour runs on a copy."""
     db = docs_gen.copy_warehouse(full_warehouse, tmp_path)
     regenerated = docs_gen.readme_with_tour(README, lambda args: docs_gen.run_deflator(db, args))
     assert regenerated == README, "the tour's outputs changed: run make docs-update"
