@@ -24,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.derived import DerivedReport, format_derived, rebuild_after_load
 from flows.logs import ensure_configured, event, run_context
+from flows.run_ledger import close_after_commit, record_failure
 from flows.settings import Settings, load_settings
 from flows.summary import format_summary
 from flows.tables import render_table
@@ -38,7 +39,7 @@ from scrapers.replay import replay_transport
 from warehouse.connection import connect
 from warehouse.load import FetchRecord, RunReport, SourceOutcome, load_run
 from warehouse.models import DatasetRecord, IdentityReport, load_identity
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import publish_after_commit
 
 MODE = "backfill"
 
@@ -122,7 +123,11 @@ def load_backfill(
     outcomes = [p.outcome for p in parsed]
     con = connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     try:
-        run = load_run(con, run_id, MODE, started_at, outcomes, settings.max_step_factor)
+        try:
+            run = load_run(con, run_id, MODE, started_at, outcomes, settings.max_step_factor)
+        except Exception as error:  # nothing of it stored: the ledger still says it ran
+            record_failure(settings, run_id, MODE, started_at, outcomes, error, con)
+            raise
         ok = {s.source for s in run.sources if s.status == "ok"}
         identity = load_identity(
             con,
@@ -132,9 +137,13 @@ def load_backfill(
         )
         by_reason = con.execute(QUARANTINE_BY_REASON_SQL, [run_id]).fetchall()
         derived = rebuild_after_load(con, bool(ok))
-        publish_snapshot(con, settings.warehouse)
+        not_published = publish_after_commit(con, settings.warehouse, run_id)
+        if not_published:
+            run.after_commit_error = "; ".join(
+                e for e in (run.after_commit_error, f"snapshot: {not_published}") if e
+            )
     finally:
-        con.close()
+        close_after_commit(con)
     skipped = {o.source: o.skipped for o in outcomes}
     return BackfillReport(run, identity, by_reason, skipped, derived)
 
@@ -152,7 +161,11 @@ def backfill(dataset_names: list[str] | None = None, db: str | None = None) -> B
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     with run_context(run_id):
-        return _backfill(settings, run_id, started_at, dataset_names)
+        try:
+            return _backfill(settings, run_id, started_at, dataset_names)
+        except Exception as error:  # before the load (a load failure is recorded there)
+            record_failure(settings, run_id, MODE, started_at, [], error)
+            raise
 
 
 def _backfill(

@@ -20,6 +20,7 @@ from flows.derived import DerivedReport, format_derived, rebuild_after_load
 from flows.fx import refresh_rates, wanted
 from flows.logs import ensure_configured, event, run_context
 from flows.night_publish import publish_night
+from flows.run_ledger import close_after_commit, record_failure
 from flows.settings import Settings, load_settings
 from flows.summary import format_summary
 from schemas.observation import FetchedPage
@@ -32,7 +33,7 @@ from scrapers.replay import replay_transport
 from warehouse.backends import retry_conflicts
 from warehouse.connection import connect
 from warehouse.load import FetchRecord, RunReport, SourceOutcome, load_run
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import publish_after_commit
 
 # Why an offline run skips a source (live URLs only, no real recording): skipped, not failed.
 NO_RECORDING = "no recording"
@@ -120,18 +121,27 @@ def load_outcomes(
     """
     con = connect(settings.warehouse, lock_timeout_s=settings.lock_timeout_s)
     try:
-        report = retry_conflicts(  # DuckLake: another worker's load committed first (backends.py)
-            lambda: load_run(con, run_id, mode, started_at, outcomes, settings.max_step_factor),
-            settings.lake_retries,
-        )
+        try:
+            report = retry_conflicts(  # DuckLake: another worker's load committed first
+                lambda: load_run(con, run_id, mode, started_at, outcomes, settings.max_step_factor),
+                settings.lake_retries,
+            )
+        except Exception as error:  # nothing of it stored: the ledger still says it ran
+            record_failure(settings, run_id, mode, started_at, outcomes, error, con)
+            raise
+        # Committed: from here on a failure is reported as what it is, never as a failed load.
         if indices:
             derived = rebuild_after_load(con, any(s.status == "ok" for s in report.sources))
         else:
             derived = DerivedReport(skipped="left to the scale-out flow's final step")
-        publish_snapshot(con, settings.warehouse)
+        not_published = publish_after_commit(con, settings.warehouse, run_id)
+        if not_published:
+            report.after_commit_error = "; ".join(
+                e for e in (report.after_commit_error, f"snapshot: {not_published}") if e
+            )
         return report, derived
     finally:
-        con.close()
+        close_after_commit(con)
 
 
 @flow(name="nightly", log_prints=False)
@@ -158,7 +168,13 @@ def nightly(
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     with run_context(run_id):
-        return _nightly(settings, run_id, started_at, offline, source_names, sources, indices)
+        try:
+            return _nightly(settings, run_id, started_at, offline, source_names, sources, indices)
+        except Exception as error:  # before the load (a load failure is recorded there)
+            record_failure(
+                settings, run_id, "offline" if offline else "live", started_at, [], error
+            )
+            raise
 
 
 def _nightly(

@@ -25,6 +25,7 @@
 | DEFLATOR_MAX_AGE_HOURS | 36 | `deflator status`: a nightly source older than this is stale |
 | DEFLATOR_LOG_FORMAT | text | progress logs on stderr: text, or json lines (also `--log-format`) |
 | DEFLATOR_QUERY_TIMEOUT | 60 | seconds before `deflator query` stops a query (also `--timeout`) |
+| DEFLATOR_QUERY_MEMORY | 2GiB | memory a `deflator query` statement may use (also `--memory`) |
 | DEFLATOR_WEBHOOK_URL | (none) | http(s) URL that receives a JSON summary after each nightly run |
 | DEFLATOR_WEBHOOK_RETRIES | 3 | further attempts after a failed webhook delivery |
 | DEFLATOR_WEBHOOK_BACKOFF | 2.0 | first wait (s) before a webhook retry; doubles each retry |
@@ -77,7 +78,8 @@ class Settings:
     prefect_port: int = 4200
     max_age_hours: float = 36.0
     log_format: str = "text"
-    query_timeout_s: float = 60.0
+    query_timeout: str = "60"  # checked by `deflator query` (warehouse/query_limits.py)
+    query_memory: str = "2GiB"
     webhook_url: str = ""
     webhook_retries: int = 3
     webhook_backoff_s: float = 2.0
@@ -146,7 +148,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         prefect_port=int(env.get("DEFLATOR_PREFECT_PORT", "4200")),
         max_age_hours=float(env.get("DEFLATOR_MAX_AGE_HOURS", "36")),
         log_format=env.get("DEFLATOR_LOG_FORMAT", "text").strip().lower() or "text",
-        query_timeout_s=float(env.get("DEFLATOR_QUERY_TIMEOUT", "60")),
+        query_timeout=env.get("DEFLATOR_QUERY_TIMEOUT", "60"),
+        query_memory=env.get("DEFLATOR_QUERY_MEMORY", "2GiB"),
         webhook_url=env.get("DEFLATOR_WEBHOOK_URL", "").strip(),
         webhook_retries=int(env.get("DEFLATOR_WEBHOOK_RETRIES", "3")),
         webhook_backoff_s=float(env.get("DEFLATOR_WEBHOOK_BACKOFF", "2.0")),

@@ -26,12 +26,20 @@ class JsonNumber(Decimal):
         return number
 
 
+BOM = "\ufeff"
+
+
 def loads_exact(text: str) -> Any:
     """``json.loads`` with non-integer numbers decoded as :class:`JsonNumber` (never floats).
 
+    A UTF-8 byte-order mark at the start of the body is accepted and dropped: RFC 8259
+    (section 8.1) lets a parser ignore it, some servers and editors write one, and
+    ``json.loads`` refuses a ``str`` that starts with it ("Unexpected UTF-8 BOM"), which
+    failed the whole source.
+
     Raises ``json.JSONDecodeError`` like ``json.loads``.
     """
-    return json.loads(text, parse_float=JsonNumber)
+    return json.loads(text.removeprefix(BOM), parse_float=JsonNumber)
 
 
 def published_text(value: object) -> str:

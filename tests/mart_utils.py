@@ -69,7 +69,8 @@ def _run(con, run_id: str, started: datetime, by_source: dict, failed: dict | No
     outcomes = [_outcome(source, leg, found) for (source, leg), found in by_source.items()]
     for source, leg in (failed or {}).items():
         outcomes.append(_outcome(source, leg, [], status="failed", error=FAILURE))
-    load_run(con, run_id, "offline", started, outcomes)
+    # The scenario withdraws on the first miss (r2): a two-run withdrawal would need a third run.
+    load_run(con, run_id, "offline", started, outcomes, withdraw_after=1)
 
 
 def build_small_warehouse(path: Path) -> Path:

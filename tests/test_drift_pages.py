@@ -82,14 +82,15 @@ def warehouse(tmp_path: Path, shared_data: Path):
     con.close()
 
 
-def _altered_run(con, shared_data: Path, alter, run_id: str):
+def _altered_run(con, shared_data: Path, alter, run_id: str, days: int = 1):
     recording = ANTHROPIC.recordings[0]
     text = (shared_data / recording.path).read_text(encoding="utf-8")
-    later = recording.captured_at + timedelta(days=1)
+    later = recording.captured_at + timedelta(days=days)
     drifted = page(ANTHROPIC, recording.url, alter(text).encode(), later, recording.content_type)
     outcomes = [_outcome(ANTHROPIC, [drifted]), _outcome(OPENAI, [recorded(shared_data, OPENAI)])]
     before = {name: _history(con, name) for name in ("anthropic_pricing", "openai_pricing")}
-    report = load_run(con, run_id, "offline", datetime(2026, 1, 24, tzinfo=UTC), outcomes)
+    started = datetime(2026, 1, 23, tzinfo=UTC) + timedelta(days=days)
+    report = load_run(con, run_id, "offline", started, outcomes)
     return report, before, drifted
 
 
@@ -146,7 +147,9 @@ def test_page_with_less_than_half_the_rows_fails_its_source(warehouse, shared_da
 
 def test_a_page_that_keeps_more_than_half_its_rows_loads(warehouse, shared_data):
     # Control: Claude Haiku 3 removed from both price tables (7 of 70 prices gone) is no
-    # drift; the prices the page no longer lists are withdrawn, the others continue.
+    # drift. The prices the page no longer lists are missing, pending withdrawal: withdrawn
+    # only when the next successful run misses them too (docs/load-safety.md), as of the
+    # first run that did.
     def drop_long_context(text: str) -> str:
         return text.replace(
             "| Claude Haiku 3 | $0.25 / MTok | $0.30 / MTok | $0.50 / MTok | $0.03 / MTok "
@@ -154,6 +157,25 @@ def test_a_page_that_keeps_more_than_half_its_rows_loads(warehouse, shared_data)
             "",
         ).replace("| Claude Haiku 3 | $0.125 / MTok | $0.625 / MTok |\n", "")
 
-    report, _, _ = _altered_run(warehouse, shared_data, drop_long_context, "run4")
+    report, before, _ = _altered_run(warehouse, shared_data, drop_long_context, "run4")
     anthropic = {s.source: s for s in report.sources}["anthropic_pricing"]
-    assert (anthropic.status, anthropic.rows_parsed, anthropic.history_withdrawn) == ("ok", 63, 7)
+    assert (anthropic.status, anthropic.rows_parsed) == ("ok", 63)
+    assert (anthropic.history_withdrawn, anthropic.history_pending) == (0, 7)
+    assert len(report.pending) == 7 and report.withdrawn == []
+    assert {sku for _, sku, *_ in _history(warehouse, "anthropic_pricing")} == {
+        sku for _, sku, *_ in before["anthropic_pricing"]
+    }
+    assert warehouse.execute(
+        "select count(*) from price_history where source = 'anthropic_pricing' and valid_to is null"
+    ).fetchone() == (70,)  # all still in force after one partial night
+
+    again, _, _ = _altered_run(warehouse, shared_data, drop_long_context, "run5", days=2)
+    anthropic = {s.source: s for s in again.sources}["anthropic_pricing"]
+    assert (anthropic.history_withdrawn, anthropic.history_pending) == (7, 0)
+    assert sorted(again.withdrawn) == sorted(report.pending)
+    closed = warehouse.execute(
+        "select count(*), min(valid_to), max(valid_to), any_value(closed_by_run) "
+        "from price_history where close_reason = 'withdrawn'"
+    ).fetchone()
+    first_miss = (ANTHROPIC.recordings[0].captured_at + timedelta(days=1)).replace(tzinfo=None)
+    assert closed == (7, first_miss, first_miss, "run5")

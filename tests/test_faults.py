@@ -6,8 +6,11 @@ tests are about failure handling, not about any real provider's prices.
 One module-scoped scenario, so Prefect starts once and every fault shares the same runs:
 
 * warehouse A: night 1 every source healthy (v1) → night 2 every fault at once, one source
-  per fault, plus a healthy control source (v2) → night 3 the faults cleared (v2);
-* warehouse B: night 1 (v1) → night 2 (v2), never seeing a fault.
+  per fault, plus a healthy control source (v2) → nights 3 and 4 the faults cleared (v2);
+* warehouse B: night 1 (v1) → nights 2 and 3 (v2), never seeing a fault.
+
+(Two v2 nights each: a price is withdrawn when two successful runs of its source in a row miss
+it, docs/load-safety.md.)
 
 Then, for each fault: night 2 finished the other sources, marked the faulty source failed with
 its reason in ``run_sources``, left its stored prices exactly as they were; and warehouse A
@@ -398,11 +401,15 @@ def scenario(tmp_path_factory) -> Scenario:
         history_after = rows(db_a, "SELECT * FROM price_history ORDER BY ALL")
         script_night(server, all_faults, "v2")
         reports["a3"], timings["a3"] = run_night(patch, root / "a", db_a, sources)
+        # A price is withdrawn when two successful runs in a row miss it (docs/load-safety.md):
+        # one more v2 night in each warehouse lets m-c's withdrawal land in both.
+        reports["a4"], timings["a4"] = run_night(patch, root / "a", db_a, sources)
 
         script_night(server, all_faults, "v1")
         reports["b1"], timings["b1"] = run_night(patch, root / "b", db_b, sources)
         script_night(server, all_faults, "v2")
         reports["b2"], timings["b2"] = run_night(patch, root / "b", db_b, sources)
+        reports["b3"], timings["b3"] = run_night(patch, root / "b", db_b, sources)
         print("fault suite nights (s):", {k: round(v, 2) for k, v in timings.items()})
         yield Scenario(
             server,
@@ -433,7 +440,14 @@ def test_the_night_of_faults_finishes_and_reports_partial(scenario):
     assert {s.source for s in report.sources} == {f.name for f in scenario.faults}
     control = next(s for s in report.sources if s.source == "control")
     assert (control.status, control.history_new, control.history_changed) == ("ok", 2, 1)
-    assert control.history_withdrawn == 2  # m-c's input and output
+    # m-c's input and output are missing once: pending withdrawal, still in force
+    assert (control.history_withdrawn, control.history_pending) == (0, 2)
+    # the next successful night misses them again: withdrawn
+    withdrawn = [w for w in scenario.reports["a3"].withdrawn if w[0] == "control"]
+    assert withdrawn == [
+        ("control", "acme / m-c / input / standard / global / USD"),
+        ("control", "acme / m-c / output / standard / global / USD"),
+    ]
     expected = Counter(f.status for f in scenario.faults)
     ledger = rows(
         scenario.db_a,
@@ -472,8 +486,8 @@ def test_after_the_fault_clears_the_warehouse_equals_one_that_never_saw_it(scena
 
 
 def test_both_warehouses_are_equal_as_a_whole(scenario):
-    assert scenario.reports["a3"].status == "ok"
-    assert scenario.reports["b2"].status == "ok"
+    for night in ("a3", "a4", "b2", "b3"):
+        assert scenario.reports[night].status == "ok", night
     assert comparable_state(scenario.db_a) == comparable_state(scenario.db_b)
 
 

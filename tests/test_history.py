@@ -67,13 +67,45 @@ def test_price_cut_closes_old_row_at_new_start(con):
     assert len(history(con, "b")) == 1
 
 
-def test_missing_series_is_withdrawn_and_can_come_back(con):
+def test_missing_series_is_withdrawn_on_the_second_miss_and_can_come_back(con):
     run(con, 1, [outcome([obs("a", "2.5", at(1)), obs("b", "10", at(1))], at(1))])
-    report = run(con, 2, [outcome([obs("a", "2.5", at(2))], at(2))])
-    assert report.sources[0].history_withdrawn == 1
+    first_miss = run(con, 2, [outcome([obs("a", "2.5", at(2))], at(2))])
+    assert (first_miss.sources[0].history_withdrawn, first_miss.sources[0].history_pending) == (
+        0,
+        1,
+    )
+    assert first_miss.pending == [("testsrc", "acme / b / input / standard / global / USD")]
+    from flows.summary import format_summary
+
+    assert (
+        "missing, pending withdrawal (withdrawn if missing again): 1\n"
+        "  testsrc: acme / b / input / standard / global / USD"
+    ) in format_summary(first_miss, "w.duckdb")
+    assert history(con, "b") == [(Decimal("10"), naive(at(1)), None, None)]  # still in force
+    # a failed run of the source in between neither withdraws nor forgets the miss
+    run(con, 3, [outcome([], at(3), status="failed", error="fetch: HTTP 503")])
+    second_miss = run(con, 4, [outcome([obs("a", "2.5", at(4))], at(4))])
+    assert second_miss.sources[0].history_withdrawn == 1
+    assert second_miss.withdrawn == [("testsrc", "acme / b / input / standard / global / USD")]
+    assert (
+        "withdrawn (missing on two successful runs in a row): 1\n"
+        "  testsrc: acme / b / input / standard / global / USD"
+    ) in format_summary(second_miss, "w.duckdb")
+    # closed as of the first run that missed it
     assert history(con, "b") == [(Decimal("10"), naive(at(1)), naive(at(2)), "withdrawn")]
-    run(con, 3, [outcome([obs("a", "2.5", at(3)), obs("b", "9", at(3))], at(3))])
-    assert history(con, "b")[-1] == (Decimal("9"), naive(at(3)), None, None)
+    assert con.execute("SELECT count(*) FROM withdrawal_pending").fetchone() == (0,)
+    run(con, 5, [outcome([obs("a", "2.5", at(5)), obs("b", "9", at(5))], at(5))])
+    assert history(con, "b")[-1] == (Decimal("9"), naive(at(5)), None, None)
+
+
+def test_a_series_missing_once_then_listed_again_is_never_withdrawn(con):
+    run(con, 1, [outcome([obs("a", "2.5", at(1)), obs("b", "10", at(1))], at(1))])
+    run(con, 2, [outcome([obs("a", "2.5", at(2))], at(2))])
+    back = run(con, 3, [outcome([obs("a", "2.5", at(3)), obs("b", "10", at(3))], at(3))])
+    assert back.withdrawn == [] and back.pending == []
+    run(con, 4, [outcome([obs("a", "2.5", at(4))], at(4))])  # missing again: a first miss
+    assert history(con, "b") == [(Decimal("10"), naive(at(1)), None, None)]
+    assert con.execute("SELECT first_missing_run FROM withdrawal_pending").fetchall() == [("run4",)]
 
 
 def test_failed_source_keeps_its_prices_in_force(con):

@@ -80,11 +80,26 @@ def test_a_parquet_dataset_is_loaded_without_reading_it_into_python(con, tmp_pat
 
 
 def _refused(con, table: pa.Table, message: str) -> None:
+    """The broken table fails its source alone, with the reason in the ledger; nothing of it
+    is stored, and another source in the same run loads."""
     before = counts(con)
+    run_id = f"bulk-{before['runs']}"
     rows = dataclasses.replace(outcome([], at(3)), table=table)
-    with pytest.raises(ValueError, match=message):
-        load_run(con, "bulk", "backfill", at(4), [rows])
-    assert counts(con) == before  # nothing stored, not even the ledger
+    night = at(3 + before["runs"])  # a new night each call: the other source adds one row
+    other = outcome([obs("m9", "4", night, source="other")], night, source="other")
+    report = load_run(con, run_id, "backfill", at(4), [rows, other])
+    assert report.status == "partial"
+    status, error = con.execute(
+        "SELECT status, error FROM run_sources WHERE run_id = ? AND source = 'testsrc'", [run_id]
+    ).fetchone()
+    assert status == "failed"
+    assert message in error and "previous prices kept" in error
+    assert con.execute("SELECT count(*) FROM observations WHERE source = 'testsrc'").fetchone() == (
+        0,
+    )
+    after = counts(con)
+    assert after["runs"] == before["runs"] + 1
+    assert after["observations"] == before["observations"] + 1  # the other source's m9
 
 
 def test_rows_pydantic_would_refuse_are_refused_before_anything_is_stored(con):
@@ -141,12 +156,12 @@ def test_the_report_times_each_step_of_the_load_and_the_summary_prints_them(con)
 
     report = load_run(con, "bulk", "backfill", at(4), [bulk(batch())])
     assert list(report.step_seconds) == [
-        "fetches", "stage", "check", "quarantine", "find new", "insert observations",
+        "arrow", "fetches", "stage", "check", "quarantine", "find new", "insert observations",
         "history points", "history write", "withdrawn", "commit",
     ]  # fmt: skip
     assert all(seconds >= 0 for seconds in report.step_seconds.values())
     last_lines = format_summary(report, "w.duckdb").splitlines()[-2:]
-    assert last_lines[0].startswith("load took ") and "(fetches 0.0" in last_lines[0]
+    assert last_lines[0].startswith("load took ") and "(arrow 0.0" in last_lines[0]
     assert last_lines[1] == "warehouse: w.duckdb"
     again = load_run(con, "bulk-2", "backfill", at(4), [bulk(batch())])
     assert again.step_seconds and again.observations_new == 0

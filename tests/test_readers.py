@@ -83,7 +83,7 @@ def test_a_reader_in_a_loop_never_errs_and_only_sees_whole_runs(tmp_path):
     assert result["errors"] == []
     assert all(obs == runs * ROWS for runs, obs in result["seen"])  # never half a run
     assert len(result["seen"]) >= 2  # it was reading while runs landed
-    assert result["queries"] >= 20
+    assert result["queries"] >= 8  # each query starts its own process (query_sandbox.py)
 
 
 def test_a_second_writer_waits_for_the_first(tmp_path):

@@ -1,9 +1,10 @@
 """`deflator query` can only read: each refusal, with its message, on DuckDB as installed.
 
-Two layers are shown separately: the statement check (warehouse/safe_query.py refuses by
-statement type before anything runs) and the hardened connection (external access off,
-configuration locked), which refuses the same things inside DuckDB even when a statement
-gets past the check.
+Three layers are shown separately: the statement check (warehouse/safe_query.py refuses by
+statement type before anything runs), the function allow-list (file-reading functions are not
+on it) and the hardened connection (external access off, configuration locked), which refuses
+the same things inside DuckDB even when a statement gets past the checks. The limits and the
+child process are in tests/test_query_sandbox.py.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from flows.cli import main
 from tests.warehouse_utils import at, obs, outcome
 from warehouse.connection import connect
 from warehouse.load import load_run
-from warehouse.safe_query import QueryRefused, QueryTimeout, check_statement, harden, run_query
+from warehouse.safe_query import QueryRefused, check_statement, harden, prepare
 
 NEVER_ENDS = (
     "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t"
 )
 WRITES = "would change the warehouse, and `deflator query` is read-only"
 FILES = "cannot read or write files outside the warehouse"
+READS_FILES = "reads files, and `deflator query` reads only the warehouse"
 
 
 @pytest.fixture
@@ -90,17 +92,30 @@ def test_writing_is_refused(db, sql, message, capsys):
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        ("select * from read_csv('/etc/passwd')", f"{FILES}, nor load extensions"),
-        ("select * from read_csv('{dir}/x.csv')", FILES),
-        ("select * from read_parquet('{dir}/x.parquet')", FILES),
-        ("select * from read_json('{dir}/x.json')", FILES),
-        ("select * from read_text('/etc/hostname')", FILES),
-        ("select * from glob('/etc/*')", FILES),
-        ("select * from read_csv('http://127.0.0.1:9/x.csv')", FILES),
+        ("select * from read_csv('/etc/passwd')", f"function read_csv() {READS_FILES}"),
+        ("select * from read_csv('{dir}/x.csv')", READS_FILES),
+        ("select * from read_parquet('{dir}/x.parquet')", READS_FILES),
+        ("select * from read_json('{dir}/x.json')", READS_FILES),
+        ("select * from read_text('/etc/hostname')", READS_FILES),
+        ("select * from glob('/etc/*')", f"function glob() {READS_FILES}"),
+        ("select * from read_csv('http://127.0.0.1:9/x.csv')", READS_FILES),
+        ("select * from parquet_metadata('{dir}/x.parquet')", READS_FILES),
+        ("select * from sniff_csv('{dir}/x.csv')", READS_FILES),
     ],
 )
-def test_reading_files_outside_the_warehouse_is_refused(db, outside, template, message, capsys):
+def test_file_functions_are_refused_by_the_allow_list(db, outside, template, message, capsys):
     err = assert_refused(db, template.format(dir=outside), message, capsys)
+    assert "secret" not in err
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["select * from '{dir}/x.csv'", "select * from '{dir}/x.parquet'", "from '{dir}/x.json'"],
+)
+def test_a_file_named_as_a_table_is_refused_by_duckdb(db, outside, template, capsys):
+    """No function is called, so the allow-list has nothing to refuse: DuckDB's own guard
+    (external access off) does."""
+    err = assert_refused(db, template.format(dir=outside), f"{FILES}, nor load extensions", capsys)
     assert "Permission Error" in err and "secret" not in err
 
 
@@ -129,7 +144,11 @@ def test_installing_and_loading_extensions_is_refused(db, sql, capsys):
 
 def test_an_extension_is_never_auto_loaded(db, capsys):
     status, _, err = query(db, "select * from sqlite_scan('x.db', 't')", capsys)
-    assert status == 1 and "sqlite_scanner" in err  # named, not fetched or loaded
+    assert status == 1 and "function sqlite_scan() is not on the list" in err
+    con = harden(duckdb.connect(str(db), read_only=True))  # and DuckDB alone does not load it
+    with pytest.raises(duckdb.Error, match="sqlite_scanner"):
+        con.execute("select * from sqlite_scan('x.db', 't')")
+    con.close()
 
 
 @pytest.mark.parametrize(
@@ -171,15 +190,13 @@ def test_the_hardened_connection_refuses_on_its_own(db, outside, tmp_path):
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_a_runaway_query_is_stopped_at_its_time_limit(db):
-    con = harden(duckdb.connect(str(db), read_only=True))
+def test_a_runaway_query_is_stopped_at_its_time_limit(db, capsys):
     started = time.perf_counter()
-    with pytest.raises(QueryTimeout, match=r"^query stopped after 1 s"):
-        run_query(con, NEVER_ENDS, timeout_s=1)
+    status, out, err = query(db, NEVER_ENDS, capsys, "--timeout", "1")
     elapsed = time.perf_counter() - started
-    assert 1.0 <= elapsed < 3.0
-    assert run_query(con, "select 42", timeout_s=1).rows == [(42,)]  # usable afterwards
-    con.close()
+    assert status == 1 and out == "" and "query stopped after 1 s" in err
+    assert 1.0 <= elapsed < 4.0
+    assert query(db, "select 42 as n", capsys, "--format", "csv")[:2] == (0, "n\n42\n")
 
 
 def test_the_time_limit_from_option_and_setting(db, capsys, monkeypatch):
@@ -223,6 +240,18 @@ def test_reading_statements_run(db, sql, capsys):
     assert out
 
 
+def test_what_runs_is_what_was_checked(db):
+    con = harden(duckdb.connect(str(db), read_only=True))
+    assert prepare(con, "call pragma_version()") == "SELECT * FROM pragma_version()"
+    assert prepare(con, "pragma table_info('runs')") == "SELECT * FROM pragma_table_info('runs');"
+    assert prepare(con, "explain select 1") == "explain select 1"
+    with pytest.raises(QueryRefused, match=r"^refused: function query\(\) runs SQL given as"):
+        prepare(con, "call query('select 1')")
+    with pytest.raises(QueryRefused, match="EXPLAIN runs what it explains: function glob"):
+        prepare(con, "explain analyze select * from glob('*')")
+    con.close()
+
+
 def test_the_check_alone():
     check_statement("select 1")
     for sql, message in {
@@ -235,6 +264,12 @@ def test_the_check_alone():
         "create macro m() as 1": "refused: CREATE",
         "merge into runs using runs r on true when matched then delete": "refused: MERGE",
         "explain insert into runs select * from runs": "EXPLAIN runs what it explains: INSERT",
+        # DuckDB deserializes this plan while it parses: refused on tokens, before parsing
+        "/* x */ PrAgMa json_execute_serialized_sql('{}')": (
+            "refused: PRAGMA json_execute_serialized_sql runs or builds serialized"
+        ),
+        "explain pragma json_execute_serialized_sql('x')": "PRAGMA json_execute_serialized_sql",
+        "pragma threads = 64": "refused: PRAGMA threads changes a setting",
     }.items():
         with pytest.raises(QueryRefused, match=message):
             check_statement(sql)

@@ -16,6 +16,12 @@ success today.
 
 Backfill datasets run on demand, so they have no age limit: a dataset is healthy unless its
 last import failed. They are reported, but only nightly sources decide the exit status.
+
+Every run that started has a ledger row, even one whose load failed as a whole (written as
+'failed' with the reason: flows/run_ledger.py), so a failing night shows here at once rather
+than when its sources go stale. Whether readers see the warehouse's latest state is a separate
+question, answered by the publish marker (warehouse/snapshot.py ``snapshot_behind``), which
+`deflator status` reports beside this table (docs/load-safety.md).
 """
 
 from __future__ import annotations

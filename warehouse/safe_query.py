@@ -14,9 +14,13 @@ Three layers, each enough on its own for what it covers:
    the database can be read or written — ``read_csv('/etc/passwd')``, ``read_parquet``,
    ``glob``, ``COPY … TO``, ``ATTACH`` all fail inside DuckDB), and locks the configuration
    (``lock_configuration = true``) so no statement can turn any of it back on.
-3. **A time limit**: a timer thread calls ``con.interrupt()`` after ``timeout_s``; DuckDB
-   stops the running query at its next check (measured: within 0.02 s of the limit for a
-   recursive CTE that never ends, a 10^11-row range and a 10^12-row cross join).
+3. **The functions**: every function the statement calls must be on the allow-list
+   (warehouse/query_allowlist.py), checked on DuckDB's own parse of the statement, so nothing
+   reaches raw memory, Python objects, serialized plans or SQL given as text.
+
+The time and memory limits hold because the statement runs in a child process that the parent
+kills at its deadline (warehouse/query_sandbox.py); :func:`harden` also caps DuckDB's own memory
+and threads there.
 
 Measured on duckdb 1.5.5 (tests/test_safe_query.py shows each refusal and its message).
 """
@@ -24,16 +28,25 @@ Measured on duckdb 1.5.5 (tests/test_safe_query.py shows each refusal and its me
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass
 
 import duckdb
+
+from warehouse.query_allowlist import (
+    MEMORY,
+    SERIALIZED,
+    TEXT_SQL,
+    FunctionRefused,
+    check_functions,
+    refusal_reason,
+)
 
 # Settings applied after opening, in this order; the last one freezes them all.
 HARDENING = (
     "SET autoinstall_known_extensions = false",
     "SET autoload_known_extensions = false",
     "SET enable_external_access = false",
+    "SET python_enable_replacements = false",  # no Python variable is read as a table
+    "SET enable_progress_bar = false",
     "SET lock_configuration = true",
 )
 READING = frozenset({"SELECT", "CALL"})
@@ -73,23 +86,30 @@ REASONS = {
 _EXPLAIN = re.compile(r"^\s*explain\s+(?:analyze\s+|\([^)]*\)\s*)?", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"^\s*([A-Za-z_]+)")
 _LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
-FETCH_ROWS = 10_000  # rows fetched at a time, so the time limit also holds while fetching
+# PRAGMAs that DuckDB turns into a query that only shows something (checked like any query)
+SHOWING_PRAGMAS = frozenset(
+    {
+        "collations",
+        "database_list",
+        "database_size",
+        "functions",
+        "metadata_info",
+        "platform",
+        "show",
+        "show_databases",
+        "show_tables",
+        "show_tables_expanded",
+        "storage_info",
+        "table_info",
+        "user_agent",
+        "version",
+    }
+)
+_CALL = re.compile(r"^\s*call\s+", re.IGNORECASE)
 
 
 class QueryRefused(ValueError):
     """The statement is not one `deflator query` runs; the message says why."""
-
-
-class QueryTimeout(RuntimeError):
-    """The query ran longer than its time limit and was stopped."""
-
-
-@dataclass
-class QueryResult:
-    """Column names and rows of a finished query (no columns: the statement returned none)."""
-
-    columns: list[str]
-    rows: list[tuple]
 
 
 def _what(statement: str, kind: str) -> str:
@@ -99,6 +119,38 @@ def _what(statement: str, kind: str) -> str:
     return match.group(1).upper() if match else kind
 
 
+def pragma_names(sql: str) -> list[str]:
+    """The names after each PRAGMA keyword of ``sql``, from DuckDB's tokenizer alone (a
+    comment, a string or a quoted name that says "pragma" is no keyword)."""
+    tokens = duckdb.tokenize(sql)
+    ends = [start for start, _ in tokens[1:]] + [len(sql)] if tokens else []
+    words = [
+        (kind, sql[start:end].strip()) for (start, kind), end in zip(tokens, ends, strict=True)
+    ]
+    names = []
+    for i, (kind, word) in enumerate(words):
+        if kind == duckdb.token_type.keyword and word.lower() == "pragma":
+            following = words[i + 1][1] if i + 1 < len(words) else ""
+            names.append(following.strip('"').lower())
+    return names
+
+
+def check_pragmas(sql: str) -> None:
+    """Refuse every PRAGMA but those that only show something.
+
+    DuckDB expands a PRAGMA while it *parses* the text (``extract_statements`` already runs
+    ``PRAGMA json_execute_serialized_sql``'s deserializer), so this runs first, on tokens.
+
+    Raises:
+        QueryRefused: With the reason.
+    """
+    for name in pragma_names(sql):
+        if name not in SHOWING_PRAGMAS:
+            special = refusal_reason(name)  # json_execute_serialized_sql: say what it does
+            reason = special if special in (MEMORY, SERIALIZED, TEXT_SQL) else REASONS["PRAGMA"]
+            raise QueryRefused(f"refused: PRAGMA {name} {reason}")
+
+
 def check_statement(sql: str) -> None:
     """Refuse anything but one reading statement.
 
@@ -106,6 +158,7 @@ def check_statement(sql: str) -> None:
         QueryRefused: With the reason, for people.
         duckdb.ParserException: The text is not valid SQL.
     """
+    check_pragmas(sql)
     statements = duckdb.extract_statements(sql)
     if not statements:
         raise QueryRefused("no SQL statement given")
@@ -132,11 +185,53 @@ def check_statement(sql: str) -> None:
     raise QueryRefused(f"refused: {_what(sql, kind)} {reason}")
 
 
-def harden(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Lock a freshly opened read-only connection down (see the module docstring)."""
+def harden(
+    con: duckdb.DuckDBPyConnection, memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Lock a freshly opened read-only connection down (see the module docstring); with
+    ``memory_limit`` (e.g. ``'1GiB'``) and ``threads`` also cap DuckDB's memory and threads and
+    turn spilling to disk off, so the memory limit is the whole budget."""
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute("SET temp_directory = ''")
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
     for statement in HARDENING:
         con.execute(statement)
     return con
+
+
+def prepare(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """Check ``sql`` and return the text to run: one reading statement whose every function is
+    allowed. The check and the run see the same text: a PRAGMA that DuckDB turns into a query
+    is checked and run as that query, ``CALL f(…)`` as ``SELECT * FROM f(…)``, and ``EXPLAIN``
+    runs as written after what it explains passed the same check.
+
+    Raises:
+        QueryRefused: With the reason, for people (a refused function included).
+        duckdb.ParserException: The text is not valid SQL.
+    """
+    check_statement(sql)
+    statement = duckdb.extract_statements(sql)[0]
+    kind = getattr(statement.type, "name", None) or str(statement.type)
+    text = statement.query
+    if kind == "EXPLAIN":
+        inner = _EXPLAIN.sub("", _LEADING_COMMENTS.sub("", text, count=1), count=1)
+        try:
+            prepare(con, inner)
+        except QueryRefused as refused:
+            why = str(refused).removeprefix("refused: ")
+            raise QueryRefused(f"refused: EXPLAIN runs what it explains: {why}") from None
+        return text
+    if kind == "CALL":
+        text = "SELECT * FROM " + _CALL.sub("", _LEADING_COMMENTS.sub("", text, count=1), 1)
+    if len(duckdb.extract_statements(text)) != 1:
+        raise QueryRefused("refused: the statement expands to more than one statement")
+    try:
+        check_functions(con, text)
+    except FunctionRefused as refused:
+        raise QueryRefused(str(refused)) from None
+    return text
 
 
 def explain_error(error: duckdb.Error) -> str:
@@ -152,46 +247,3 @@ def explain_error(error: duckdb.Error) -> str:
     if "read-only mode" in text:
         return f"refused: the warehouse is read-only ({text.splitlines()[0]})"
     return f"query failed: {text}"
-
-
-def run_query(con: duckdb.DuckDBPyConnection, sql: str, timeout_s: float | None) -> QueryResult:
-    """Check ``sql``, run it on ``con`` (hardened by the caller) and fetch every row, stopping
-    it after ``timeout_s`` seconds (None or 0: no limit).
-
-    Raises:
-        QueryRefused: Not a reading statement.
-        QueryTimeout: Stopped at the time limit ("query stopped after N s").
-        duckdb.Error: Any other failure (see :func:`explain_error`).
-    """
-    check_statement(sql)
-    fired = threading.Event()
-
-    def stop() -> None:
-        fired.set()
-        con.interrupt()
-
-    timer = threading.Timer(timeout_s, stop) if timeout_s else None
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
-    try:
-        cursor = con.execute(sql)
-        if cursor.description is None:
-            return QueryResult([], [])
-        columns = [d[0] for d in cursor.description]
-        rows: list[tuple] = []
-        while chunk := cursor.fetchmany(FETCH_ROWS):
-            rows.extend(chunk)
-            if fired.is_set():
-                raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
-        return QueryResult(columns, rows)
-    except duckdb.Error as error:
-        if fired.is_set():
-            raise QueryTimeout(
-                f"query stopped after {timeout_s:g} s (the limit: --timeout or "
-                "DEFLATOR_QUERY_TIMEOUT)"
-            ) from error
-        raise
-    finally:
-        if timer is not None:
-            timer.cancel()

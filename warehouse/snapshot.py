@@ -16,6 +16,12 @@ never blocked (a reader that already has the old file open keeps reading it; the
 not disturb it). A crash while publishing leaves the previous snapshot in place and a stray
 temporary file, removed by the next publish.
 
+A publish that fails after the load committed (a full disk, a read-only target) leaves the
+load in place and the previous snapshot published: the run reports "loaded, snapshot not
+published", and a marker ``<stem>.read.behind.json`` beside the warehouse (run id, reason)
+tells `deflator status` that readers see an older state than the warehouse holds. The next
+successful publish (the next run, or any command that writes) removes it.
+
 A DuckLake warehouse (warehouse/backends.py) needs none of this: every committed transaction
 is a DuckLake snapshot, readers attach the lake itself and see the last whole run, never
 blocked by writers. ``publish_snapshot`` does nothing there and ``connect_reader`` attaches
@@ -24,7 +30,9 @@ the lake read-only.
 
 from __future__ import annotations
 
+import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -76,7 +84,70 @@ def publish_snapshot(
     _fsync(temporary)
     os.replace(temporary, target)
     _fsync(target.parent)
+    behind_path(where.path).unlink(missing_ok=True)  # readers see the warehouse again
     return target
+
+
+def behind_path(db_path: Path | str) -> Path:
+    """The marker that says the read snapshot of ``db_path`` is older than the warehouse."""
+    path = Path(db_path)
+    return path.with_name(f"{path.stem}.read.behind.json")
+
+
+def publish_after_commit(
+    con: duckdb.DuckDBPyConnection, db_path: Warehouse | Path | str, run_id: str
+) -> str | None:
+    """Publish the snapshot after a committed load; a failure is returned, not raised.
+
+    The load is committed whatever happens here, so a failure must not be reported as a
+    failed load: it is marked (:func:`mark_behind`) for `deflator status` and returned as the
+    reason, for the run's summary ("loaded, snapshot not published: …").
+    """
+    try:
+        publish_snapshot(con, db_path)
+    except Exception as error:  # anything: the load stays, readers keep the old snapshot
+        reason = f"{type(error).__name__}: {error}"
+        mark_behind(db_path, run_id, reason)
+        return reason
+    return None
+
+
+def mark_behind(db_path: Warehouse | Path | str, run_id: str, reason: str) -> bool:
+    """Record that run ``run_id`` committed but its snapshot was not published (best effort:
+    False when even the marker cannot be written, e.g. the disk is full)."""
+    where = as_warehouse(db_path)
+    if isinstance(where, DuckLake):
+        return False
+    marker = behind_path(where.path)
+    try:
+        previous = snapshot_behind(where) or {}
+        marker.write_text(
+            json.dumps(
+                {
+                    "since_run": previous.get("since_run", run_id),
+                    "last_run": run_id,
+                    "reason": reason,
+                    "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+            ),
+            encoding="utf-8",
+        )
+    except OSError:
+        return False
+    return True
+
+
+def snapshot_behind(db_path: Warehouse | Path | str) -> dict[str, str] | None:
+    """The marker's content when the read snapshot is behind the warehouse, else None."""
+    where = as_warehouse(db_path)
+    if isinstance(where, DuckLake):
+        return None
+    try:
+        return json.loads(behind_path(where.path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        return {"since_run": "?", "last_run": "?", "reason": f"unreadable marker: {error}"}
 
 
 def connect_reader(

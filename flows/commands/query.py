@@ -2,9 +2,10 @@
 
 It reads the read snapshot the last run published (warehouse/snapshot.py), so it is never
 blocked by a run that is loading and never sees half a run, and never blocks the run either;
-``--no-snapshot`` reads the warehouse file itself. The statement goes through
-warehouse/safe_query.py: reading statements only, no files outside the warehouse, no
-extensions, locked settings, and a time limit.
+``--no-snapshot`` reads the warehouse file itself. The statement runs in a child process
+with hard time and memory limits (warehouse/query_sandbox.py) and goes through
+warehouse/safe_query.py there: reading statements only, allowed functions only, no files
+outside the warehouse, no extensions, locked settings. See docs/query-sandbox.md.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.commands._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
-from flows.commands._reader import open_reader
+from flows.commands._common import EXIT_USAGE, error
 from flows.settings import Settings
+from warehouse.query_limits import DEFAULT_MEMORY, DEFAULT_TIMEOUT, MAX_TIMEOUT_S
 
 NAME = "query"
 ORDER = 20
@@ -28,9 +29,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "the argument, read from a file (--file PATH, or @PATH) or from stdin (-). "
         "Reads the snapshot the last run published (<db>.read.duckdb), so a run that is "
         "loading neither blocks the query nor shows half its rows. Only reading statements "
-        "run (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN, CALL); nothing outside the "
-        "warehouse can be read or written, no extension installed or loaded, and a query "
-        "is stopped at --timeout. Examples: docs/query.md; the tables: docs/tables.md."
+        "run (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN, CALL), calling only DuckDB's "
+        "SQL functions on an allow-list; nothing outside the warehouse can be read or written, "
+        "no extension installed or loaded. Each statement runs in its own process, stopped at "
+        "--timeout (parsing, running and printing all count) and at --memory. See "
+        "docs/query-sandbox.md; examples: docs/query.md; the tables: docs/tables.md."
     )
     parser.add_argument(
         "sql",
@@ -49,10 +52,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
         metavar="SECONDS",
-        help="stop the query after this many seconds; 0: no limit "
-        "(default: $DEFLATOR_QUERY_TIMEOUT, else 60)",
+        help="stop the query after this many seconds, parsing, running and printing included; "
+        f"more than 0, at most {MAX_TIMEOUT_S:g} (default: $DEFLATOR_QUERY_TIMEOUT, "
+        f"else {DEFAULT_TIMEOUT})",
+    )
+    parser.add_argument(
+        "--memory",
+        metavar="AMOUNT",
+        help="memory the query may use, with a unit: 512MiB, 2GiB, 1.5GB; at least 256MiB "
+        f"(default: $DEFLATOR_QUERY_MEMORY, else {DEFAULT_MEMORY}); DuckDB gets half of it "
+        "and never spills to disk",
     )
     parser.add_argument(
         "--no-snapshot",
@@ -87,44 +97,59 @@ def read_sql(args: argparse.Namespace) -> str:
         raise ValueError(f"cannot read SQL from {path}: {problem}") from problem
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    import duckdb
+def limits(args: argparse.Namespace, settings: Settings):
+    """The statement's limits from the options, else the settings.
 
-    from flows.tables import RENDERERS
-    from warehouse.safe_query import (
-        QueryRefused,
-        QueryTimeout,
-        explain_error,
-        harden,
-        run_query,
-    )
+    Raises:
+        warehouse.query_limits.LimitError: A value that is no usable limit.
+    """
+    from warehouse.query_limits import Limits, parse_memory, parse_timeout
+
+    if args.timeout is not None:
+        timeout = parse_timeout(args.timeout, "--timeout")
+    else:
+        timeout = parse_timeout(settings.query_timeout, "DEFLATOR_QUERY_TIMEOUT")
+    if args.memory is not None:
+        memory = parse_memory(args.memory, "--memory")
+    else:
+        memory = parse_memory(settings.query_memory, "DEFLATOR_QUERY_MEMORY")
+    return Limits(timeout_s=timeout, memory_bytes=memory)
+
+
+def warehouse_problem(args: argparse.Namespace, settings: Settings) -> str | None:
+    """Why the warehouse named cannot be a file to read (an empty --db, a folder), else None."""
+    if settings.warehouse_spec:
+        return None
+    if getattr(args, "db", None) is not None and not str(args.db).strip():
+        return "--db is empty: give the warehouse file, e.g. --db data/deflator.duckdb"
+    if str(settings.db_path) in ("", ".") or settings.db_path.is_dir():
+        return f"the warehouse must be a file, not the folder {str(settings.db_path)!r} (--db)"
+    return None
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from warehouse.query_limits import LimitError
+    from warehouse.query_sandbox import Request
+    from warehouse.query_sandbox import run as run_sandboxed
 
     try:
         text = read_sql(args)
-    except ValueError as problem:
+        chosen = limits(args, settings)
+    except (ValueError, LimitError) as problem:
         error(str(problem))
         return EXIT_USAGE
-    timeout = settings.query_timeout_s if args.timeout is None else args.timeout
-    if timeout < 0:
-        error("--timeout must be 0 (no limit) or more seconds")
+    problem = warehouse_problem(args, settings)
+    if problem:
+        error(problem)
         return EXIT_USAGE
-    opened = open_reader(settings, direct=args.no_snapshot)
-    if isinstance(opened, int):
-        return opened
-    con, _ = opened
-    try:
-        harden(con)
-        result = run_query(con, text, timeout)
-    except (QueryRefused, QueryTimeout) as stopped:
-        error(str(stopped))
-        return EXIT_FAILED
-    except duckdb.Error as problem:
-        error(explain_error(problem))
-        return EXIT_FAILED
-    finally:
-        con.close()
-    if not result.columns:
-        return EXIT_OK
-    output = RENDERERS[args.format](result.columns, result.rows)
-    sys.stdout.write(output if output.endswith("\n") else output + "\n")
-    return EXIT_OK
+    from flows.tables import terminal_width
+
+    request = Request(
+        settings.warehouse,
+        text,
+        args.format,
+        chosen,
+        direct=args.no_snapshot,
+        width=terminal_width() if args.format == "table" else None,
+    )
+    return run_sandboxed(request)

@@ -38,7 +38,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "last attempt was ok, unchanged (HTTP 304) or skipped for lack of a recording "
         "(offline runs), within --max-age hours. Exit status: 0 when every nightly source "
         "is healthy, 1 otherwise (or when there is no warehouse), so a scheduler can alert. "
-        "Datasets are shown but never change the exit status: backfills run on demand."
+        "Datasets are shown but never change the exit status: backfills run on demand. "
+        "When a run loaded but could not publish the read snapshot (a full disk, a "
+        "read-only target), status says the snapshot is behind the warehouse, with the "
+        "run and the reason, and exits 1 until a later run publishes it."
     )
     parser.add_argument(
         "--format",
@@ -85,6 +88,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from scrapers.backfill.registry import all_datasets
     from scrapers.registry import all_sources
     from warehouse.health import COLUMNS, NIGHTLY, all_healthy, source_health
+    from warehouse.snapshot import snapshot_behind
 
     max_age = settings.max_age_hours if args.max_age is None else args.max_age
     opened = open_reader(  # the published snapshot: never blocks a run
@@ -116,4 +120,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"(max age {max_age:g} h)" + (f"; unhealthy: {', '.join(unhealthy)}" if unhealthy else ""),
         file=sys.stderr,
     )
-    return EXIT_OK if all_healthy(report) else EXIT_FAILED
+    behind = snapshot_behind(settings.warehouse)
+    if behind is not None:
+        print(behind_message(behind), file=sys.stderr)
+    return EXIT_OK if all_healthy(report) and behind is None else EXIT_FAILED
+
+
+def behind_message(behind: dict[str, str]) -> str:
+    """One line: the read snapshot is older than the warehouse, since which run and why."""
+    since, last = behind.get("since_run", "?"), behind.get("last_run", "?")
+    runs = since if since == last else f"{since} … {last}"
+    return (
+        f"read snapshot is behind the warehouse: run(s) {runs} loaded but not published "
+        f"({behind.get('reason', 'no reason recorded')}); readers see the state before; "
+        "the next run republishes it"
+    )

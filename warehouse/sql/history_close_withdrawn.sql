@@ -1,3 +1,5 @@
+-- Close the series withdrawn this run (stage_withdrawn.sql): as of the first successful run
+-- of their source that missed them.
 UPDATE price_history h
 SET valid_to = w.as_of, closed_by_run = $run_id, close_reason = 'withdrawn'
 FROM withdrawn w

@@ -1,6 +1,7 @@
--- Staged rows that break a rule pydantic's Observation enforces row by row: a bulk source that
--- hands the loader a pre-built Arrow table skipped those checks, so they run here, set-based,
--- before anything is stored. One row per broken rule: how many rows, and one example.
+-- Rows of one bulk source (registered as stage_arrow) that break a rule pydantic's Observation
+-- enforces row by row: a bulk source that hands the loader a pre-built Arrow table skipped
+-- those checks, so they run here, set-based, before any of its rows is staged (a broken table
+-- fails its source alone). One row per broken rule: how many rows, and one example.
 -- Parameters: $legs, $currencies and $component_units ('input/per_1m_tokens', …): the closed
 -- vocabularies of schemas/enums.py.
 SELECT rule, count(*) AS rows, any_value(example) AS example
@@ -26,7 +27,7 @@ FROM (
             WHEN accelerator_count < 1 THEN 'accelerator_count below 1'
         END AS rule,
         concat_ws(' / ', source, provider, sku, component, observed_at::VARCHAR) AS example
-    FROM stage
+    FROM stage_arrow
 )
 WHERE rule IS NOT NULL
 GROUP BY rule
