@@ -331,3 +331,33 @@ def test_links_between_pages_point_at_pages():
             if not target.startswith(("http://", "https://", "mailto:")) and target not in pages:
                 bad.append(f"{path.name} -> {target}")
     assert not bad
+
+
+def test_the_sources_table_shows_a_kind_once_sources_declare_one(monkeypatch):
+    """Sources that declare a `kind` (an enum or a string) get a kind column; without it the
+    column is left out rather than guessed."""
+    import dataclasses
+    from enum import Enum
+
+    import scrapers.registry
+
+    class Kind(Enum):
+        FIRST_PARTY_API = "first_party_api"
+
+    real = scrapers.registry.all_sources()["aws_ec2"]
+
+    def source(kind):
+        copy = type("Copy", (), {})()
+        for field in dataclasses.fields(real):
+            setattr(copy, field.name, getattr(real, field.name))
+        copy.kind = kind  # after the fields: a real `kind` field is overridden
+        return copy
+
+    monkeypatch.setattr(scrapers.registry, "all_sources", lambda: {"aws_ec2": source(None)})
+    assert "| source | leg | what | URLs | recorded data |" in docs_gen.sources_tables()
+    monkeypatch.setattr(
+        scrapers.registry, "all_sources", lambda: {"aws_ec2": source(Kind.FIRST_PARTY_API)}
+    )
+    table = docs_gen.sources_tables()
+    assert "| source | leg | kind | what | URLs | recorded data |" in table
+    assert "| `aws_ec2` | compute | first_party_api | AWS EC2 GPU instances" in table
