@@ -99,8 +99,8 @@ def _cell(text: object) -> str:
 def _argument(action: argparse.Action) -> str:
     if action.option_strings:
         names = ", ".join(f"`{s}`" for s in action.option_strings)
-        if action.nargs != 0:
-            names += f" `{action.metavar or action.dest.upper()}`"
+        if action.nargs != 0 and (action.metavar or not action.choices):
+            names += f" `{action.metavar or action.dest.upper()}`"  # choices: their own column
         return names
     return f"`{action.metavar or action.dest}`"
 
