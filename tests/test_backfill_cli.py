@@ -18,6 +18,8 @@ DATASETS = [
     "gpu_rental_monthly",
     "gpuhunt_offers",
     "litellm_history",
+    "page_history",  # page_history.py: two datasets, first-party pages and aggregators
+    "page_history_aggregators",
     "simonw_llm_prices",
     "sophie_pricing_history",
     "storage_history",

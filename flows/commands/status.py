@@ -43,6 +43,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "read-only target), status says the snapshot is behind the warehouse, with the "
         "run and the reason, and exits 1 until a later run publishes it."
     )
+    parser.epilog = (
+        "Then the cross-source check (view price_disagreements): every first-party price in "
+        "force that differs by more than 1% (and half a cent per 1M tokens) from an "
+        "aggregator's (OpenRouter, LiteLLM) price "
+        "for the same model, component and tier; a first-party price that changed in the "
+        "latest nightly run and disagrees with every aggregator listing it is a PRICE ALARM "
+        "and also makes the exit status 1."
+    )
     parser.add_argument(
         "--format",
         choices=["table", "csv", "json"],
@@ -87,6 +95,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from flows.tables import RENDERERS
     from scrapers.backfill.registry import all_datasets
     from scrapers.registry import all_sources
+    from warehouse.disagreements import status_report
     from warehouse.health import COLUMNS, NIGHTLY, all_healthy, source_health
     from warehouse.snapshot import snapshot_behind
 
@@ -106,6 +115,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             [(d.name, d.source.leg.value) for d in all_datasets().values()],
             max_age_hours=max_age,
         )
+        found, price_alarms = status_report(con)  # the cross-source check (issue 14)
     finally:
         con.close()
     if args.format == "table":
@@ -120,10 +130,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"(max age {max_age:g} h)" + (f"; unhealthy: {', '.join(unhealthy)}" if unhealthy else ""),
         file=sys.stderr,
     )
+    _print_disagreements(args.format, found, price_alarms)
     behind = snapshot_behind(settings.warehouse)
     if behind is not None:
         print(behind_message(behind), file=sys.stderr)
-    return EXIT_OK if all_healthy(report) and behind is None else EXIT_FAILED
+    healthy = all_healthy(report) and behind is None and not price_alarms
+    return EXIT_OK if healthy else EXIT_FAILED
 
 
 def behind_message(behind: dict[str, str]) -> str:
@@ -135,3 +147,17 @@ def behind_message(behind: dict[str, str]) -> str:
         f"({behind.get('reason', 'no reason recorded')}); readers see the state before; "
         "the next run republishes it"
     )
+
+
+def _print_disagreements(output_format: str, found, price_alarms: list[str]) -> None:
+    """The disagreements table (table format; csv and json keep stdout to the health rows),
+    their count, and each alarm by name on stderr."""
+    from flows.tables import RENDERERS
+    from warehouse.disagreements import TABLE_COLUMNS, table_rows
+
+    if found and output_format == "table":
+        print("\nprice disagreements (first-party price in force vs aggregators beyond tolerance):")
+        print(RENDERERS["table"](TABLE_COLUMNS, table_rows(found)).rstrip("\n"))
+    print(f"{len(found)} price disagreement(s), {len(price_alarms)} alarm(s)", file=sys.stderr)
+    for line in price_alarms:
+        print(f"PRICE ALARM: {line}", file=sys.stderr)

@@ -25,12 +25,13 @@ def all_datasets() -> dict[str, Dataset]:
         if module_info.name in _INFRASTRUCTURE or module_info.name.startswith("_"):
             continue
         module = importlib.import_module(f"scrapers.backfill.{module_info.name}")
-        dataset = getattr(module, "DATASET", None)
-        if not isinstance(dataset, Dataset):
-            continue
-        if dataset.name in found:
-            raise RuntimeError(f"two datasets are named {dataset.name!r}")
-        found[dataset.name] = dataset
+        # A module names one DATASET, or several as DATASETS (page_history.py: one per kind).
+        for dataset in (getattr(module, "DATASET", None), *getattr(module, "DATASETS", ())):
+            if not isinstance(dataset, Dataset):
+                continue
+            if dataset.name in found:
+                raise RuntimeError(f"two datasets are named {dataset.name!r}")
+            found[dataset.name] = dataset
     return found
 
 
