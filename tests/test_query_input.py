@@ -218,9 +218,9 @@ def test_how_fast_prices_fall(warehouse, capsys):
     rows = {(r["kind"], r["what"]): r for r in example(warehouse, "how_fast_prices_fall", capsys)}
     gpt4 = rows[("frontier", "gpqa_diamond >= GPT-4")]
     assert (gpt4["factor_per_year"], gpt4["ci90_low"], gpt4["ci90_high"]) == (
-        Decimal("10.54"),
-        Decimal("3.84"),
-        Decimal("28.9"),
+        Decimal("11.05"),
+        Decimal("4.03"),
+        Decimal("30.28"),
     )
     assert gpt4["start_date"] == "2023-03-14" and gpt4["halving_months"] == Decimal("3.5")
     assert rows[("index", "llm_tokens")]["factor_per_year"] == Decimal("1.03")
