@@ -13,5 +13,7 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
     apt-get install -y -qq postgresql-15 > /dev/null
 fi
 .venv/bin/deflator extensions install > /dev/null  # offline, from the pinned packages
-DEFLATOR_SCALE_OUT=1 timeout --signal=INT --kill-after=30 480 \
+# each test may take minutes (it starts PostgreSQL, a Prefect server and workers): the
+# per-test limit of pyproject.toml (for `make test`) would cut it short
+DEFLATOR_SCALE_OUT=1 PYTEST_TIMEOUT=470 timeout --signal=INT --kill-after=30 480 \
     .venv/bin/pytest -q -s -p no:cacheprovider tests/test_scale_out.py

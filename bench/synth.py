@@ -456,8 +456,10 @@ def build_history_warehouse(
     )
     con.execute(
         """
-        INSERT INTO runs VALUES ('synth-history', TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01',
-                                 'backfill', 'ok', 1, 0, 0, 0, 0)
+        INSERT INTO runs (run_id, started_at, finished_at, mode, status, sources_ok,
+                          sources_failed, observations_new, history_changes, quarantined)
+        VALUES ('synth-history', TIMESTAMP '2021-01-01', TIMESTAMP '2021-01-01',
+                'backfill', 'ok', 1, 0, 0, 0, 0)
         """
     )
     con.execute(

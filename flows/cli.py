@@ -7,12 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 
 from flows.commands import command_modules
 from flows.logs import FORMATS
 from flows.logs import configure as configure_logs
-from flows.settings import VERSION, load_settings
+from flows.settings import VERSION, SettingsError, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,16 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `deflator` console script."""
     args = build_parser().parse_args(argv)
-    settings = load_settings().with_db(args.db)
-    if args.log_format:
-        settings = replace(settings, log_format=args.log_format)
-    if settings.log_format not in FORMATS:
-        print(
-            f"deflator: DEFLATOR_LOG_FORMAT must be one of {', '.join(FORMATS)}, "
-            f"not {settings.log_format!r}",
-            file=sys.stderr,
-        )
+    try:
+        settings = load_settings().with_db(args.db)
+    except SettingsError as problem:  # one line naming the variable, no traceback
+        print(f"deflator: {problem}", file=sys.stderr)
         return 2
+    if args.log_format:
+        settings = settings.model_copy(update={"log_format": args.log_format})
     configure_logs(settings.log_format)
     try:
         return args.handler(args, settings)

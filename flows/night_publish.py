@@ -95,7 +95,9 @@ def summary(report: RunReport, fx: FxReport | None, published: NightPublished, i
         "run_id": report.run_id,
         "mode": report.mode,
         "status": report.status,
-        "sources_ok": sum(s.status != "failed" for s in report.sources),
+        # As in runs (warehouse/load.py): skipped sources (no recording) are not ok.
+        "sources_ok": sum(s.status in ("ok", "unchanged") for s in report.sources),
+        "sources_skipped": sum(s.status == "skipped" for s in report.sources),
         "sources_failed": [
             {"source": s.source, "error": s.error} for s in report.sources if s.status == "failed"
         ],

@@ -24,12 +24,14 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 
+from flows.fx import refresh_rates
 from flows.settings import Settings, load_settings
 from scrapers.base import Source
 from scrapers.registry import select_sources
@@ -141,6 +143,11 @@ def scale_out(
         print(f"leg {group}: {states[group]}")
     failed = [group for group, state in states.items() if state != "Completed"]
     if len(failed) < len(groups):
+        # the legs run named sources, which never refresh the exchange rates (flows/fx.py):
+        # the whole night does it once, here, as a single-process night does
+        rates = refresh_rates(settings, f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-scale-out", offline)
+        states["exchange rates"] = rates.line()
+        print(states["exchange rates"])
         states["final step"] = final_step(settings)
         print(states["final step"])
     if failed:

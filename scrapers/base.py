@@ -6,9 +6,26 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from schemas.enums import Leg
 from schemas.observation import FetchedPage, Observation, ParseProblem
+
+
+class SourceKind(StrEnum):
+    """What kind of publisher a source is; the price precedence ranks by it (lower wins).
+
+    The ranks live in the ``source_kind_ranks`` table (migrations 005 and 017); every source
+    declares its kind, and a read-write connect writes each source's kind into
+    ``source_kinds`` by exact name (warehouse/source_kinds.py).
+    """
+
+    FIRST_PARTY_PAGE = "first_party_page"  # 1: the provider's own pricing page
+    FIRST_PARTY_API = "first_party_api"  # 2: the provider's own price or model API
+    THIRD_PARTY_SCRAPE = "third_party_scrape"  # 3: a copy of a provider's page, scraped and
+    #                                               published by someone else
+    AGGREGATOR = "aggregator"  # 4: one listing of many providers (OpenRouter, LiteLLM, Vast)
+    DATASET = "dataset"  # 5: a historical dataset imported by `deflator backfill`
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,9 @@ class Source:
             e.g. Azure's ``NextPageLink``), or None on the last page. Fetching follows it.
         redirect_hosts: Other hosts its URLs may redirect to; a redirect to any host not
             listed here (nor the URL's own) fails the fetch.
+        kind: What kind of publisher it is (:class:`SourceKind`): decides which of two
+            listings of the same price wins. Every source must declare it (a test fails
+            otherwise); None only so that a missing declaration can be reported by name.
     """
 
     name: str
@@ -77,3 +97,4 @@ class Source:
     parse: Callable[[FetchedPage], ParseResult]
     next_page: Callable[[FetchedPage], str | None] | None = None
     redirect_hosts: tuple[str, ...] = ()
+    kind: SourceKind | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable
 from functools import cache
 
 import scrapers.sources
@@ -25,6 +26,11 @@ def all_sources() -> dict[str, Source]:
             raise RuntimeError(f"two sources are named {source.name!r}")
         found[source.name] = source
     return found
+
+
+def undeclared_kinds(sources: Iterable[Source]) -> list[str]:
+    """The names of sources that do not declare their kind (tests/test_source_kinds.py)."""
+    return [source.name for source in sources if source.kind is None]
 
 
 def select_sources(names: list[str] | None) -> list[Source]:

@@ -146,8 +146,8 @@ def build_small_warehouse(path: Path) -> Path:
         "('openai', 'openai/gpt-4o', 'gpt-4o', 'after path', false, 'test')"
     )
     con.execute("INSERT INTO providers VALUES ('openai', 'openai')")
-    for dataset in ("gpu_price_history", "eia_history", "storage_history"):
-        con.execute("INSERT INTO source_kinds VALUES (?, 'dataset')", [dataset])
+    # gpu_price_history, eia_history and storage_history: kind 'dataset' from their classes,
+    # written by connect (warehouse/source_kinds.py).
     # Item counts as if five series stood behind each month (published: at least 5 items),
     # except the last storage month (1 item: not published).
     points = [

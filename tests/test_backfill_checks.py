@@ -181,8 +181,9 @@ def test_sources_of_unknown_kind_rank_last(con) -> None:
     assert kinds == {
         "first_party_page": 1,
         "first_party_api": 2,
-        "aggregator": 3,
-        "dataset": 4,
+        "third_party_scrape": 3,  # migration 017
+        "aggregator": 4,
+        "dataset": 5,
         "unknown": 9,
     }
     assert datetime(2026, 11, 20, tzinfo=UTC) == at(20, 0)

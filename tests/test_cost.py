@@ -161,7 +161,7 @@ def test_llm_tokens():
         ("[compute]\nprice_per_hour = 1", "hours is required"),
         ("[compute]\nhours = 1", "give price_per_hour, or an accelerator"),
         ("[compute]\nhours = -1\nprice_per_hour = 1", "must not be negative"),
-        ("[compute]\nhours = 'ten'\nprice_per_hour = 1", "must be a number"),
+        ("[compute]\nhours = 'ten'\nprice_per_hour = 1", "expected a number"),
         ("[compute]\nhours = 1\nprice_per_hour = 1\nspeed = 2", "unknown key"),
         ("[energy]\nkwh = 1\npower_kw = 2", "not both"),
         ("[energy]\nkwh = 1\ndecline_ci90 = [1, 2]", "needs decline_per_year"),

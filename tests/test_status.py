@@ -29,7 +29,9 @@ def ledger(
     started = now - timedelta(hours=hours_ago)
     failed = sum(s[1] == "failed" for s in sources)
     con.execute(
-        "INSERT INTO runs VALUES (?, ?, ?, ?, 'ok', ?, ?, 0, 0, 0)",
+        "INSERT INTO runs (run_id, started_at, finished_at, mode, status, sources_ok, "
+        "sources_failed, observations_new, history_changes, quarantined) "
+        "VALUES (?, ?, ?, ?, 'ok', ?, ?, 0, 0, 0)",
         [run_id, started, started + timedelta(minutes=1), mode, len(sources) - failed, failed],
     )
     for source, status, error, rows in sources:

@@ -25,6 +25,7 @@ from warehouse.backends import (
     retry_conflicts,
     rollback,
 )
+from warehouse.source_kinds import sync_source_kinds
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -69,6 +70,7 @@ def connect(
     con = _open_waiting(path, lock_timeout_s)
     apply_migrations(con)
     sync_accelerators(con)  # the catalog lives in schemas/accelerators.py
+    sync_source_kinds(con)  # declared on the source classes (scrapers/base.py)
     return con
 
 
@@ -93,6 +95,7 @@ def _connect_ducklake(lake: DuckLake, read_only: bool) -> duckdb.DuckDBPyConnect
             lambda: apply_migrations(con, _ducklake_bootstrap, ducklake.adapt_migration)
         )
         retry_conflicts(lambda: sync_accelerators(con))
+        retry_conflicts(lambda: sync_source_kinds(con))
     except BaseException:
         con.close()
         raise
@@ -175,6 +178,14 @@ def apply_migrations(
         con.execute("BEGIN TRANSACTION")
         try:
             guard()
+            # Asked again inside the transaction: on a DuckLake another writer may have
+            # applied it since `done` was read (a new lake attached by two workers at once);
+            # running it again would fail on "already exists", not conflict and retry.
+            if con.execute(
+                "SELECT count(*) FROM schema_migrations WHERE version = ?", [version]
+            ).fetchone()[0]:
+                con.execute("ROLLBACK")
+                continue
             con.execute(adapt(text))
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",

@@ -594,20 +594,26 @@ def _insert_ledger(
 ) -> None:
     durations = {o.source: (o.fetch_seconds, o.parse_seconds) for o in outcomes}
     con.execute(
-        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO runs (run_id, started_at, finished_at, mode, status, sources_ok, "
+        "sources_failed, observations_new, history_changes, quarantined, sources_skipped) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             report.run_id,
             utc_naive(started_at),
             utc_naive(datetime.now(UTC)),
             report.mode,
             report.status,
-            sum(s.status != "failed" for s in report.sources),  # 'unchanged' succeeded too
+            # 'unchanged' (HTTP 304) succeeded too; 'skipped' (no recording) did not run at all
+            sum(s.status in ("ok", "unchanged") for s in report.sources),
             sum(s.status == "failed" for s in report.sources),
             report.observations_new,
             report.history_changes,
             report.quarantined,
+            sum(s.status == "skipped" for s in report.sources),
         ],
     )
+    if not report.sources:  # a run that failed before any source was recorded
+        return
     con.executemany(
         "INSERT INTO run_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import ValidationError
 
 from schemas.enums import CANONICAL_UNIT_OF, Component, Currency, Leg
 from schemas.models import BenchmarkScore
 from schemas.observation import FetchedPage, Observation
-from scrapers.base import Source
+from scrapers.base import Source, SourceKind
 from scrapers.collect import PageCollector
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -47,6 +48,7 @@ class Dataset:
     license: str
     about: str
     benchmarks: Callable[[FetchedPage], list[BenchmarkScore]] | None = None
+    kind: ClassVar[SourceKind] = SourceKind.DATASET  # every dataset is this kind of source
 
     @property
     def name(self) -> str:

@@ -35,12 +35,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from schemas.enums import Currency
+from scrapers.base import Recording
+from scrapers.collect import PageCollector
+from scrapers.llm_page import llm_price_page
 from scrapers.pricing_tables.cells import has_money
 from scrapers.pricing_tables.model import Table
-from scrapers.pricing_tables.output import TableCollector, read_page, record_all, slugify
+from scrapers.pricing_tables.output import slugify
+from scrapers.pricing_tables.reader import PriceCell
 
 NAME = "anthropic_pricing"
 PROVIDER = "anthropic"
@@ -54,31 +56,27 @@ COMPARISON = (
 )
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read the Claude pricing page's tables into per-1M-token observations."""
-    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-
-    def select(table: Table) -> str | None:
-        first = table.rows[0][0].text.strip().lower() if table.rows and table.width else ""
-        priced = any(has_money(cell.text) for row in table.rows for cell in row)
-        if first == "feature" and table.width > 2 and priced:
-            out.problem(" | ".join(c.text for c in table.rows[0])[:200], COMPARISON, table.where)
-            return "model comparison table"
-        return None
-
-    for reading in read_page(page, out, currency=Currency.USD, select=select):
-        record_all(out, reading.prices, provider=PROVIDER, sku_of=lambda cell: _sku(cell.item))
-    return out.finish()
+def _select(table: Table, out: PageCollector) -> str | None:
+    """The "Feature | models" comparison table is reported and skipped; the rest is read."""
+    first = table.rows[0][0].text.strip().lower() if table.rows and table.width else ""
+    priced = any(has_money(cell.text) for row in table.rows for cell in row)
+    if first == "feature" and table.width > 2 and priced:
+        out.problem(" | ".join(c.text for c in table.rows[0])[:200], COMPARISON, table.where)
+        return "model comparison table"
+    return None
 
 
-def _sku(name: str | None) -> str | None:
-    slug = slugify(name or "")
+def _sku(cell: PriceCell) -> str | None:
+    slug = slugify(cell.item or "")
     return slug if slug.startswith("claude-") else None
 
 
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
+    currency=Currency.USD,
+    sku_of=_sku,
+    select=_select,
     description="Anthropic Claude API pricing page (Markdown): input, cache writes 5m/1h, "
     "cache hits, output, batch, long context",
     urls=(URL,),
@@ -92,5 +90,4 @@ SOURCE = Source(
         ),
     ),
     parser_version=PARSER_VERSION,
-    parse=parse,
 )

@@ -48,7 +48,7 @@ from schemas.accelerators import require_known
 from schemas.enums import Component, Leg
 from schemas.observation import FetchedPage
 from scrapers.aws_offer_file import OfferFileError, OfferPrice, iter_offer_prices
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import NOT_IN_CATALOG, field_price, join_tiers, record
 from scrapers.json_numbers import loads_exact, published_text
@@ -382,6 +382,7 @@ def _date(text: str | None) -> date | None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_API,
     leg=Leg.COMPUTE,
     description="AWS EC2 GPU instances: On-Demand Linux per region (pricing-page JSON)",
     urls=page_urls(),

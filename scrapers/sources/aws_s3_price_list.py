@@ -65,7 +65,7 @@ from schemas.enums import Component, Currency, Leg
 from schemas.observation import FetchedPage
 from schemas.units import PER_GB, PER_GB_MONTH, PriceParseError, UnitSpec, normalize
 from scrapers.aws_offer_file import PRODUCT_FAMILY, OfferFileError, OfferPrice, iter_offer_prices
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.sources.aws_ec2 import LOCATION_REGIONS
 from scrapers.storage import band, slug, tier
@@ -231,6 +231,7 @@ def _date(text: str | None) -> date | None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_API,
     leg=Leg.DATA,
     description="AWS Price List offer files: S3 storage per class and transfer out, by band",
     urls=urls(),

@@ -53,7 +53,7 @@ from urllib.parse import quote
 from schemas.enums import Component, Currency, Leg
 from schemas.observation import FetchedPage
 from schemas.units import PER_GB, PER_GB_MONTH, PriceParseError, normalize, parse_amount
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.json_numbers import loads_exact, published_text
 from scrapers.storage import band_from, slug, tier
@@ -192,6 +192,7 @@ def _date(value: object) -> date | None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_API,
     leg=Leg.DATA,
     description="Azure Retail Prices API: Blob storage per access tier and redundancy, egress",
     urls=(STORAGE_URL, EGRESS_URL),

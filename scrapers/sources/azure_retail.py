@@ -46,7 +46,7 @@ from urllib.parse import quote
 from schemas.accelerators import require_known
 from schemas.enums import Component, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import field_price, join_tiers, record
 from scrapers.json_numbers import loads_exact, published_text
@@ -186,6 +186,7 @@ def _parse_item(out: PageCollector, index: int, item: object) -> None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_API,
     leg=Leg.COMPUTE,
     description="Azure Retail Prices API: GPU VMs per region; Linux, Windows, Spot, Low Priority",
     urls=(URL,),

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from schemas.enums import Currency, Leg
 from schemas.observation import GLOBAL_REGION, STANDARD_TIER, FetchedPage
 from schemas.units import PriceParseError, parse_price
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.pricing_tables import is_html
 from scrapers.pricing_tables.html import html_text
@@ -90,6 +90,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Cohere pricing page: per-token prices stated in its FAQ (Command, Aya)",
     urls=(URL,),

@@ -38,7 +38,7 @@ from bs4 import BeautifulSoup, Tag
 from schemas.accelerators import require_known
 from schemas.enums import Component, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import accelerator_for, page_price, record
 
@@ -149,6 +149,7 @@ def _parse_table(out: PageCollector, table: Tag, region: str) -> None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.COMPUTE,
     description="CoreWeave pricing page: GPU instances per region, on-demand, spot, single GPU",
     urls=(URL,),

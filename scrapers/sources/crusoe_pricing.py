@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup, Tag
 
 from schemas.enums import Component, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import accelerator_for, page_price, record
 
@@ -100,6 +100,7 @@ def _parse_item(out: PageCollector, item: Tag) -> None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.COMPUTE,
     description="Crusoe Cloud pricing page: per GPU-hour on-demand (and spot) prices",
     urls=(URL,),

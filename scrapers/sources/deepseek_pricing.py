@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.output import read_page, record
 
@@ -57,6 +57,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="DeepSeek API pricing: CNY list (Chinese page) and USD list (English page)",
     urls=(URL_CNY, URL_USD),

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Component, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.becloudready import parse_rows
 
 NAME = "denvr_pricing"
@@ -43,6 +43,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.THIRD_PARTY_SCRAPE,
     leg=Leg.COMPUTE,
     description="Denvr Dataworks per GPU-hour prices (becloudready/gpu-price's scrape)",
     urls=(URL,),

@@ -39,7 +39,7 @@ from bs4 import BeautifulSoup, Tag
 
 from schemas.enums import Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.eia import (
     CENSUS_DIVISIONS,
@@ -184,6 +184,7 @@ def _period_columns(header: Grid) -> dict[int, date]:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.ENERGY,
     description="EIA Electric Power Monthly Table 5.6.A: retail electricity price by state and "
     "sector, latest month",

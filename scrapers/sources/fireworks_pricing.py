@@ -13,11 +13,8 @@ hand-built fixture (tests/fixtures/fireworks/) citing pricing_page_facts.csv.
 
 from __future__ import annotations
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record_all, slugify
+from schemas.enums import Currency
+from scrapers.llm_page import llm_price_page, slug_id
 
 NAME = "fireworks_pricing"
 PROVIDER = "fireworks"
@@ -25,25 +22,12 @@ URL = "https://fireworks.ai/pricing"
 PARSER_VERSION = "1"
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read Fireworks' serverless price table into per-1M-token USD observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD):
-        record_all(
-            out,
-            reading.prices,
-            provider=PROVIDER,
-            sku_of=lambda cell: slugify(cell.item) if cell.item else None,
-        )
-    return out.result
-
-
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
     description="Fireworks AI pricing page: serverless per-token prices (no recording yet)",
     urls=(URL,),
-    recordings=(),
     parser_version=PARSER_VERSION,
-    parse=parse,
+    currency=Currency.USD,
+    sku_of=slug_id,
 )

@@ -39,7 +39,7 @@ from bs4 import BeautifulSoup, Tag
 from schemas.accelerators import canonical_accelerator, require_known
 from schemas.enums import Component, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import NOT_IN_CATALOG, page_price, record
 
@@ -164,6 +164,7 @@ def _parse_row(
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.COMPUTE,
     description="Google Cloud accelerator-optimized VMs (us-central1): on-demand, spot, DWS, CUD",
     urls=(URL,),

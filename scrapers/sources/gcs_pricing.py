@@ -54,7 +54,7 @@ from bs4 import BeautifulSoup, Tag
 from schemas.enums import Component, Currency, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
 from schemas.units import PER_GB, PER_GB_MONTH, PriceParseError, UnitSpec, normalize
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.storage import band, tier
 
@@ -317,6 +317,7 @@ _UNIT_LABELS = {
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.DATA,
     description="Google Cloud Storage pricing page: storage per class and location, egress bands",
     urls=(URL,),

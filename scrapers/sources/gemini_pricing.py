@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.output import TableCollector, read_page, record
 
@@ -121,6 +121,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Google Gemini Developer API pricing page: paid tier, standard and batch, "
     "context-length tiers, context caching",

@@ -38,7 +38,7 @@ from bs4 import BeautifulSoup, Tag
 from schemas.accelerators import require_known
 from schemas.enums import Component, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import accelerator_for, page_price, record
 
@@ -153,6 +153,7 @@ def _parse_row(
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.COMPUTE,
     description="Hyperstack GPU pricing page: per GPU-hour on-demand, reservation and spot",
     urls=(URL,),

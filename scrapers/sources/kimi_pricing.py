@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
-from scrapers.pricing_tables.output import TableCollector, read_page, record_all
+from schemas.enums import Currency
+from scrapers.base import Recording
+from scrapers.llm_page import llm_price_page
 
 NAME = "kimi_pricing"
 PROVIDER = "moonshot"
@@ -26,24 +25,13 @@ URL = "https://platform.kimi.com/docs/pricing/chat-k26"
 PARSER_VERSION = "2"
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read the Kimi pricing table into per-1M-token CNY observations."""
-    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.CNY):
-        record_all(
-            out,
-            reading.prices,
-            provider=PROVIDER,
-            sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
-        )
-    return out.finish()
-
-
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
     description="Kimi (Moonshot AI) K2.6 API pricing page, CNY",
     urls=(URL,),
+    parser_version=PARSER_VERSION,
+    currency=Currency.CNY,
     recordings=(
         Recording(
             url=URL,
@@ -53,6 +41,4 @@ SOURCE = Source(
             content_type="text/html; charset=utf-8",
         ),
     ),
-    parser_version=PARSER_VERSION,
-    parse=parse,
 )

@@ -58,7 +58,7 @@ from typing import Any
 from schemas.enums import Component, Currency, Leg
 from schemas.observation import GLOBAL_REGION, STANDARD_TIER, FetchedPage
 from schemas.units import PER_TOKEN, PriceParseError, normalize, parse_amount
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.json_numbers import loads_exact, published_text
 
@@ -304,6 +304,7 @@ def _parse_tiered(out: PageCollector, key: str, provider: str, region: str, tier
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.AGGREGATOR,
     leg=Leg.LLM,
     description="LiteLLM model cost map: USD per token for ~2,500 models across ~100 providers",
     urls=(URL,),

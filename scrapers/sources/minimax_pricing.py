@@ -27,10 +27,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
-from scrapers.pricing_tables.output import TableCollector, read_page, record_all
+from schemas.enums import Currency
+from scrapers.base import Recording
+from scrapers.llm_page import llm_price_page
 from scrapers.pricing_tables.reader import PriceCell
 
 NAME = "minimax_pricing"
@@ -57,23 +56,12 @@ def _sku(cell: PriceCell) -> str | None:
     return ids[0].lower() if len(set(ids)) == 1 else None
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read the token price table of one MiniMax pay-as-you-go page."""
-    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=page_currency(page.url)):
-        record_all(
-            out,
-            reading.prices,
-            provider=PROVIDER,
-            sku_of=_sku,
-            model_of=lambda cell: _MODEL_ID.findall(cell.item or "")[0],
-        )
-    return out.finish()
-
-
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
+    currency=page_currency,
+    sku_of=_sku,
+    model_of=lambda cell: _MODEL_ID.findall(cell.item or "")[0],
     description="MiniMax pay-as-you-go text API prices: USD (minimax.io) and CNY (minimaxi.com)",
     urls=(URL_USD, URL_CNY),
     recordings=(
@@ -91,5 +79,4 @@ SOURCE = Source(
         ),
     ),
     parser_version=PARSER_VERSION,
-    parse=parse,
 )

@@ -14,11 +14,8 @@ pricing_page_facts.csv.
 
 from __future__ import annotations
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record_all, slugify
+from schemas.enums import Currency
+from scrapers.llm_page import llm_price_page, slug_id
 
 NAME = "mistral_pricing"
 PROVIDER = "mistral"
@@ -26,25 +23,12 @@ URL = "https://mistral.ai/pricing"
 PARSER_VERSION = "1"
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read Mistral's API price tables into per-1M-token USD observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD):
-        record_all(
-            out,
-            reading.prices,
-            provider=PROVIDER,
-            sku_of=lambda cell: slugify(cell.item) if cell.item else None,
-        )
-    return out.result
-
-
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
     description="Mistral AI API pricing page: input and output per model (no recording yet)",
     urls=(URL,),
-    recordings=(),
     parser_version=PARSER_VERSION,
-    parse=parse,
+    currency=Currency.USD,
+    sku_of=slug_id,
 )

@@ -42,7 +42,7 @@ from bs4 import BeautifulSoup, Tag
 
 from schemas.enums import Component, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import accelerator_for, page_price, record
 
@@ -169,6 +169,7 @@ def _parse_row(
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.COMPUTE,
     description="Nebius AI Cloud price page: per GPU-hour on-demand (dated) and preemptible",
     urls=(URL,),

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 from schemas.enums import Component, Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.output import decoded_text, read_page, record
@@ -87,6 +87,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="OpenAI API pricing page: every token-priced table and tab (standard, batch, "
     "flex, priority/fast mode, long context), embeddings, legacy models",

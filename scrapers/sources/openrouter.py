@@ -53,7 +53,7 @@ from typing import Any
 from schemas.enums import Component, Currency, Leg
 from schemas.observation import GLOBAL_REGION, STANDARD_TIER, FetchedPage
 from schemas.units import PER_TOKEN, PriceParseError, normalize, parse_amount
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.json_numbers import loads_exact, published_text
 
@@ -237,6 +237,7 @@ def _parse_override(
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.AGGREGATOR,
     leg=Leg.LLM,
     description="OpenRouter model listing: USD per token for every model it resells",
     urls=(URL,),

@@ -35,7 +35,7 @@ from typing import Any
 from schemas.accelerators import require_known
 from schemas.enums import Component, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import accelerator_for, field_price, record
 from scrapers.json_numbers import loads_exact, published_text
@@ -120,6 +120,7 @@ def _parse_item(out: PageCollector, index: int, item: Any) -> None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_API,
     leg=Leg.COMPUTE,
     description="Oracle Cloud price list API: GPU parts, pay-as-you-go per GPU-hour",
     urls=(URL,),

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
-from scrapers.collect import PageCollector
-from scrapers.pricing_tables.output import read_page, record_all, slugify
+from schemas.enums import Currency
+from scrapers.base import Recording
+from scrapers.llm_page import llm_price_page, slug_id
 
 NAME = "perplexity_pricing"
 PROVIDER = "perplexity"
@@ -27,24 +25,14 @@ URL = "https://docs.perplexity.ai/getting-started/pricing"
 PARSER_VERSION = "1"
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read Perplexity's token price table into per-1M-token USD observations."""
-    out = PageCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD):
-        record_all(
-            out,
-            reading.prices,
-            provider=PROVIDER,
-            sku_of=lambda cell: slugify(cell.item) if cell.item else None,
-        )
-    return out.result
-
-
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
     description="Perplexity API pricing page: Sonar models' input and output token prices",
     urls=(URL,),
+    parser_version=PARSER_VERSION,
+    currency=Currency.USD,
+    sku_of=slug_id,
     recordings=(
         Recording(
             url=URL,
@@ -54,6 +42,4 @@ SOURCE = Source(
             content_type="text/markdown; charset=utf-8",
         ),
     ),
-    parser_version=PARSER_VERSION,
-    parse=parse,
 )

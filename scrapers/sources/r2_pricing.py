@@ -35,7 +35,7 @@ import re
 from schemas.enums import CanonicalUnit, Component, Currency, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
 from schemas.units import NotAPrice, PriceParseError, parse_price
-from scrapers.base import ParseResult, Source
+from scrapers.base import ParseResult, Source, SourceKind
 from scrapers.collect import PageCollector
 
 NAME = "r2_pricing"
@@ -131,6 +131,7 @@ def parse(page: FetchedPage) -> ParseResult:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.DATA,
     description="Cloudflare R2 storage prices per storage class (docs source of the pricing page)",
     urls=(URL,),

@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 from schemas.enums import Component, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import accelerator_for, field_price, record
 from scrapers.json_numbers import loads_exact, published_text
@@ -115,6 +115,7 @@ def _parse_type(out: PageCollector, index: int, entry: Any) -> None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_API,
     leg=Leg.COMPUTE,
     description="RunPod GraphQL gpuTypes: per GPU-hour, Secure Cloud (list) and Community Cloud",
     urls=(URL,),

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from schemas.accelerators import BY_ID, require_known
 from schemas.enums import Component, Leg
 from schemas.observation import GLOBAL_REGION, FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.collect import PageCollector
 from scrapers.compute import accelerator_for, field_price, record
 from scrapers.json_numbers import loads_exact, published_text
@@ -157,6 +157,7 @@ def _summarize(
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.AGGREGATOR,
     leg=Leg.COMPUTE,
     description="Vast.ai marketplace offers: cheapest and median price per GPU model and count",
     urls=tuple(search_url(name) for name in GPU_NAMES),

@@ -13,10 +13,8 @@ hand-built fixture (tests/fixtures/xai/) whose every price cites llm_prices_simo
 
 from __future__ import annotations
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Source
-from scrapers.pricing_tables.output import TableCollector, read_page, record_all
+from schemas.enums import Currency
+from scrapers.llm_page import llm_price_page
 
 NAME = "xai_pricing"
 PROVIDER = "xai"
@@ -24,26 +22,12 @@ URL = "https://docs.x.ai/docs/models"
 PARSER_VERSION = "2"
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read xAI's model pricing table into per-1M-token USD observations."""
-    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD):
-        record_all(
-            out,
-            reading.prices,
-            provider=PROVIDER,
-            sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
-        )
-    return out.finish()
-
-
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
     description="xAI Grok API models and pricing page: input, cached input, output, context "
     "tiers (no recording yet)",
     urls=(URL,),
-    recordings=(),
     parser_version=PARSER_VERSION,
-    parse=parse,
+    currency=Currency.USD,
 )

@@ -42,7 +42,7 @@ from decimal import Decimal
 
 from schemas.enums import Currency, Leg
 from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from scrapers.base import ParseResult, Recording, Source, SourceKind
 from scrapers.pricing_tables.html import html_tables
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.output import TableCollector, decoded_text, record, report
@@ -181,6 +181,7 @@ def _record(out: TableCollector, cell: PriceCell) -> None:
 
 SOURCE = Source(
     name=NAME,
+    kind=SourceKind.FIRST_PARTY_PAGE,
     leg=Leg.LLM,
     description="Zhipu bigmodel.cn GLM pricing (CNY): input, output, cache hits, length tiers",
     urls=(URL,),

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schemas.enums import Currency, Leg
-from schemas.observation import FetchedPage
-from scrapers.base import ParseResult, Recording, Source
+from schemas.enums import Currency
+from scrapers.base import Recording
+from scrapers.collect import PageCollector
+from scrapers.llm_page import llm_price_page
 from scrapers.pricing_tables.model import Table
-from scrapers.pricing_tables.output import TableCollector, read_page, record_all
 
 NAME = "zai_pricing"
 PROVIDER = "zai"
@@ -31,29 +31,19 @@ PARSER_VERSION = "2"
 _NOT_MODELS = frozenset({"agents", "tools"})
 
 
-def _select(table: Table) -> str | None:
+def _select(table: Table, out: PageCollector) -> str | None:
     titles = {heading.title.strip().lower() for heading in table.headings}
     return "agent or tool prices, not a model's" if titles & _NOT_MODELS else None
 
 
-def parse(page: FetchedPage) -> ParseResult:
-    """Read Z.ai's token price tables into per-1M-token USD observations."""
-    out = TableCollector(page, source=NAME, leg=Leg.LLM, parser_version=PARSER_VERSION)
-    for reading in read_page(page, out, currency=Currency.USD, select=_select):
-        record_all(
-            out,
-            reading.prices,
-            provider=PROVIDER,
-            sku_of=lambda cell: cell.item.strip().lower() if cell.item else None,
-        )
-    return out.finish()
-
-
-SOURCE = Source(
+SOURCE = llm_price_page(
     name=NAME,
-    leg=Leg.LLM,
+    provider=PROVIDER,
     description="Z.ai (Zhipu) GLM API pricing page: input, cached input, output",
     urls=(URL,),
+    parser_version=PARSER_VERSION,
+    currency=Currency.USD,
+    select=_select,
     recordings=(
         Recording(
             url=URL,
@@ -63,6 +53,4 @@ SOURCE = Source(
             content_type="text/html; charset=utf-8",
         ),
     ),
-    parser_version=PARSER_VERSION,
-    parse=parse,
 )

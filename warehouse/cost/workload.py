@@ -42,6 +42,11 @@ An **LLM** workload prices tokens (its cost is C; E and D are inside the token p
 Every leg may set ``decline_per_year`` (a factor, e.g. 2.0 = half the price a year later) and
 ``decline_ci90 = [low, high]`` to override the fitted rate used for projections. Numbers are
 read as Decimals (``tomllib`` with ``parse_float=Decimal``): 0.10 is exactly ten cents.
+
+Each table is a pydantic model (unknown keys refused, numbers finite and not negative, text
+and booleans strict: ``include_reasoning = "no"`` is an error, not true). A bad file is a
+:class:`WorkloadError` of one line naming the field, what it got and what it expects, e.g.
+``[llm] include_reasoning: got 'no', expected true or false``.
 """
 
 from __future__ import annotations
@@ -50,13 +55,52 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 KINDS = ("compute", "llm")
 
 
 class WorkloadError(ValueError):
     """A workload file that cannot be read: says which key and why."""
+
+
+def _number(value: Any) -> Decimal:
+    """A TOML integer or float (read as Decimal); not a string, a boolean, NaN or inf."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise PydanticCustomError("deflator", "a number")
+    number = Decimal(value)
+    if not number.is_finite():
+        raise PydanticCustomError("deflator", "a finite number")
+    return number
+
+
+def _not_negative(number: Decimal) -> Decimal:
+    if number < 0:
+        raise PydanticCustomError("deflator", "a number ≥ 0 (it must not be negative)")
+    return number
+
+
+def _pair(values: list[Decimal]) -> tuple[Decimal, Decimal]:
+    if len(values) != 2:
+        raise PydanticCustomError("deflator", "a list [low, high] of two numbers")
+    return values[0], values[1]
+
+
+Amount = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative)]
+Band = Annotated[list[Amount], AfterValidator(_pair)]
+Text = StrictStr
 
 
 @dataclass(frozen=True)
@@ -68,56 +112,134 @@ class RateOverride:
     ci90_high: float
 
 
-@dataclass(frozen=True)
-class ComputeLeg:
-    hours: Decimal
-    gpus: Decimal
-    accelerator: str | None
-    price_per_hour: Decimal | None
-    provider: str | None
-    rate: RateOverride | None
+class _Table(BaseModel):
+    """One table of a workload file: unknown keys refused, an optional decline override."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    decline_per_year: Amount | None = None
+    decline_ci90: Band | None = None
+
+    @model_validator(mode="after")
+    def _check_rate(self) -> _Table:
+        factor, band = self.decline_per_year, self.decline_ci90
+        if factor is None:
+            if band is not None:
+                raise ValueError("decline_ci90 needs decline_per_year")
+            return self
+        if factor <= 0:
+            raise ValueError("decline_per_year must be positive")
+        low, high = band if band is not None else (factor, factor)
+        if not 0 < low <= factor <= high:
+            raise ValueError("decline_ci90 must satisfy 0 < low ≤ factor ≤ high")
+        return self
+
+    @property
+    def rate(self) -> RateOverride | None:
+        """The override of the fitted decline rate, when the table gives one."""
+        if self.decline_per_year is None:
+            return None
+        low, high = self.decline_ci90 or (self.decline_per_year, self.decline_per_year)
+        return RateOverride(float(self.decline_per_year), float(low), float(high))
+
+
+class ComputeLeg(_Table):
+    hours: Amount
+    gpus: Amount = Decimal(1)
+    accelerator: Text | None = None
+    price_per_hour: Amount | None = None
+    provider: Text | None = None
+
+    @model_validator(mode="after")
+    def _priced(self) -> ComputeLeg:
+        if self.price_per_hour is None and self.accelerator is None:
+            raise ValueError("give price_per_hour, or an accelerator to price from")
+        return self
 
     @property
     def gpu_hours(self) -> Decimal:
         return self.hours * self.gpus
 
 
-@dataclass(frozen=True)
-class EnergyLeg:
-    kwh: Decimal | None
-    power_kw: Decimal | None
-    hours: Decimal | None
-    pue: Decimal
-    price_per_kwh: Decimal | None
-    sector: str
-    rate: RateOverride | None
+class EnergyLeg(_Table):
+    kwh: Amount | None = None
+    power_kw: Amount | None = None
+    hours: Amount | None = None
+    pue: Amount = Decimal(1)
+    price_per_kwh: Amount | None = None
+    sector: Text = "industrial"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EnergyLeg:
+        if self.kwh is not None and (self.power_kw is not None or "pue" in self.model_fields_set):
+            raise ValueError("give kwh, or power_kw/pue, not both")
+        if self.pue < 1:
+            raise ValueError("pue cannot be below 1")
+        return self
 
 
-@dataclass(frozen=True)
-class DataLeg:
-    gb_stored: Decimal
-    months: Decimal
-    price_per_gb_month: Decimal | None
-    storage_provider: str | None
-    storage_tier: str | None
-    gb_transferred: Decimal
-    price_per_gb: Decimal | None
-    egress_provider: str | None
-    egress_tier: str | None
-    rate: RateOverride | None
+class DataLeg(_Table):
+    gb_stored: Amount = Decimal(0)
+    months: Amount = Decimal(1)
+    price_per_gb_month: Amount | None = None
+    storage_provider: Text | None = None
+    storage_tier: Text | None = None
+    gb_transferred: Amount = Decimal(0)
+    price_per_gb: Amount | None = None
+    egress_provider: Text | None = None
+    egress_tier: Text | None = None
 
 
-@dataclass(frozen=True)
-class LlmLeg:
-    input_tokens_per_month: Decimal
-    output_tokens_per_month: Decimal
-    months: Decimal
-    model: str | None
-    benchmark: str | None
-    min_score: Decimal | None
-    source: str | None
-    include_reasoning: bool
-    rate: RateOverride | None
+class LlmLeg(_Table):
+    input_tokens_per_month: Amount = Decimal(0)
+    output_tokens_per_month: Amount = Decimal(0)
+    months: Amount = Decimal(1)
+    model: Text | None = None
+    benchmark: Text | None = None
+    min_score: Amount | None = None
+    source: Text | None = None
+    include_reasoning: StrictBool = False
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> LlmLeg:
+        if (self.model is None) == (self.benchmark is None):
+            raise ValueError("give either model or benchmark + min_score")
+        if self.benchmark is not None and self.min_score is None:
+            raise ValueError("benchmark needs min_score")
+        return self
+
+
+class _File(BaseModel):
+    """The whole file: which kind, and the tables that kind may have."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Text | None = None
+    kind: Text = "compute"
+    description: Text | None = None
+    compute: ComputeLeg | None = None
+    energy: EnergyLeg | None = None
+    data: DataLeg | None = None
+    llm: LlmLeg | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_first(cls, doc: Any) -> Any:
+        """The kind decides which tables are allowed: checked before the tables are read."""
+        if not isinstance(doc, dict):
+            return doc
+        kind = doc.get("kind", "compute")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        other = {"compute", "energy", "data"} if kind == "llm" else {"llm"}
+        extra = sorted(other & set(doc))
+        if extra:
+            raise ValueError(f"[{extra[0]}] is not allowed in a {kind!r} workload")
+        if kind == "llm" and "llm" not in doc:
+            raise ValueError("an llm workload needs an [llm] table")
+        if kind == "compute" and not {"compute", "energy", "data"} & set(doc):
+            raise ValueError("a compute workload needs [compute], [energy] or [data]")
+        return doc
 
 
 @dataclass(frozen=True)
@@ -133,176 +255,64 @@ class Workload:
     llm: LlmLeg | None = None
 
 
-def _number(table: dict[str, Any], key: str, where: str, default=None) -> Decimal | None:
-    value = table.get(key, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise WorkloadError(f"[{where}] {key} must be a number, not {value!r}")
-    number = Decimal(value)
-    if number < 0:
-        raise WorkloadError(f"[{where}] {key} must not be negative")
-    return number
+# What a field expects, for pydantic's own error types (ours carry their text as the message).
+_EXPECTS = {
+    "bool_type": "true or false",
+    "string_type": "a string",
+    "list_type": "a list [low, high] of two numbers",
+    "model_type": "a table",
+    "dict_type": "a table",
+}
 
 
-def _text(table: dict[str, Any], key: str, where: str) -> str | None:
-    value = table.get(key)
-    if value is not None and not isinstance(value, str):
-        raise WorkloadError(f"[{where}] {key} must be a string")
-    return value
+def _one_line(error: ValidationError) -> str:
+    """The first problem, as ``[table] field: got …, expected …`` (or the rule it breaks)."""
+    problem = error.errors(include_url=False)[0]
+    loc = [str(part) if isinstance(part, str) else f"[{part}]" for part in problem["loc"]]
+    if problem["type"] == "value_error":  # a rule across fields, raised by a model validator
+        rule = problem["msg"].removeprefix("Value error, ")
+        return f"[{loc[0]}] {rule}" if loc else rule
+    table, field = (f"[{loc[0]}]", "".join(loc[1:])) if len(loc) > 1 else ("[top level]", loc[0])
+    where = f"{table} {field}"
+    if problem["type"] == "missing":
+        return f"{where} is required"
+    if problem["type"] == "extra_forbidden":
+        return f"{where}: unknown key"
+    expected = _EXPECTS.get(problem["type"], problem["msg"].removeprefix("Input should be "))
+    return f"{where}: got {_toml(problem['input'])}, expected {expected}"
 
 
-def _rate(table: dict[str, Any], where: str) -> RateOverride | None:
-    factor = _number(table, "decline_per_year", where)
-    if factor is None:
-        if "decline_ci90" in table:
-            raise WorkloadError(f"[{where}] decline_ci90 needs decline_per_year")
-        return None
-    if factor <= 0:
-        raise WorkloadError(f"[{where}] decline_per_year must be positive")
-    band = table.get("decline_ci90", [factor, factor])
-    if not isinstance(band, list) or len(band) != 2:
-        raise WorkloadError(f"[{where}] decline_ci90 must be [low, high]")
-    low, high = (Decimal(v) for v in band)
-    if not 0 < low <= factor <= high:
-        raise WorkloadError(f"[{where}] decline_ci90 must satisfy 0 < low ≤ factor ≤ high")
-    return RateOverride(float(factor), float(low), float(high))
-
-
-def _unknown(table: dict[str, Any], known: set[str], where: str) -> None:
-    extra = sorted(set(table) - known)
-    if extra:
-        raise WorkloadError(f"[{where}] unknown key(s): {', '.join(extra)}")
-
-
-_RATE_KEYS = {"decline_per_year", "decline_ci90"}
-
-
-def _compute(table: dict[str, Any]) -> ComputeLeg:
-    keys = {"hours", "gpus", "accelerator", "price_per_hour", "provider"}
-    _unknown(table, keys | _RATE_KEYS, "compute")
-    hours = _number(table, "hours", "compute")
-    if hours is None:
-        raise WorkloadError("[compute] hours is required")
-    leg = ComputeLeg(
-        hours=hours,
-        gpus=_number(table, "gpus", "compute", 1),
-        accelerator=_text(table, "accelerator", "compute"),
-        price_per_hour=_number(table, "price_per_hour", "compute"),
-        provider=_text(table, "provider", "compute"),
-        rate=_rate(table, "compute"),
-    )
-    if leg.price_per_hour is None and leg.accelerator is None:
-        raise WorkloadError("[compute] give price_per_hour, or an accelerator to price from")
-    return leg
-
-
-def _energy(table: dict[str, Any]) -> EnergyLeg:
-    _unknown(
-        table,
-        {"kwh", "power_kw", "hours", "pue", "price_per_kwh", "sector"} | _RATE_KEYS,
-        "energy",
-    )
-    leg = EnergyLeg(
-        kwh=_number(table, "kwh", "energy"),
-        power_kw=_number(table, "power_kw", "energy"),
-        hours=_number(table, "hours", "energy"),
-        pue=_number(table, "pue", "energy", 1),
-        price_per_kwh=_number(table, "price_per_kwh", "energy"),
-        sector=_text(table, "sector", "energy") or "industrial",
-        rate=_rate(table, "energy"),
-    )
-    if leg.kwh is not None and (leg.power_kw is not None or "pue" in table):
-        raise WorkloadError("[energy] give kwh, or power_kw/pue, not both")
-    if leg.pue < 1:
-        raise WorkloadError("[energy] pue cannot be below 1")
-    return leg
-
-
-def _data(table: dict[str, Any]) -> DataLeg:
-    keys = {
-        "gb_stored",
-        "months",
-        "price_per_gb_month",
-        "storage_provider",
-        "storage_tier",
-        "gb_transferred",
-        "price_per_gb",
-        "egress_provider",
-        "egress_tier",
-    }
-    _unknown(table, keys | _RATE_KEYS, "data")
-    return DataLeg(
-        gb_stored=_number(table, "gb_stored", "data", 0),
-        months=_number(table, "months", "data", 1),
-        price_per_gb_month=_number(table, "price_per_gb_month", "data"),
-        storage_provider=_text(table, "storage_provider", "data"),
-        storage_tier=_text(table, "storage_tier", "data"),
-        gb_transferred=_number(table, "gb_transferred", "data", 0),
-        price_per_gb=_number(table, "price_per_gb", "data"),
-        egress_provider=_text(table, "egress_provider", "data"),
-        egress_tier=_text(table, "egress_tier", "data"),
-        rate=_rate(table, "data"),
-    )
-
-
-def _llm(table: dict[str, Any]) -> LlmLeg:
-    keys = {
-        "input_tokens_per_month",
-        "output_tokens_per_month",
-        "months",
-        "model",
-        "benchmark",
-        "min_score",
-        "source",
-        "include_reasoning",
-    }
-    _unknown(table, keys | _RATE_KEYS, "llm")
-    leg = LlmLeg(
-        input_tokens_per_month=_number(table, "input_tokens_per_month", "llm", 0),
-        output_tokens_per_month=_number(table, "output_tokens_per_month", "llm", 0),
-        months=_number(table, "months", "llm", 1),
-        model=_text(table, "model", "llm"),
-        benchmark=_text(table, "benchmark", "llm"),
-        min_score=_number(table, "min_score", "llm"),
-        source=_text(table, "source", "llm"),
-        include_reasoning=bool(table.get("include_reasoning", False)),
-        rate=_rate(table, "llm"),
-    )
-    if (leg.model is None) == (leg.benchmark is None):
-        raise WorkloadError("[llm] give either model or benchmark + min_score")
-    if leg.benchmark is not None and leg.min_score is None:
-        raise WorkloadError("[llm] benchmark needs min_score")
-    return leg
+def _toml(value: Any) -> str:
+    """A value as the file wrote it: 2.5 and nan, not Decimal('2.5')."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return repr(value)
 
 
 def parse_workload(text: str, path: str = "<string>") -> Workload:
-    """Read a workload from TOML text."""
+    """Read a workload from TOML text.
+
+    Raises:
+        WorkloadError: not TOML, or a field is missing, unknown or not what it expects.
+    """
     try:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as problem:
         raise WorkloadError(f"{path}: not valid TOML: {problem}") from None
-    kind = doc.get("kind", "compute")
-    if kind not in KINDS:
-        raise WorkloadError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    name = doc.get("name") or Path(path).stem
-    if not isinstance(name, str):
-        raise WorkloadError("name must be a string")
-    sections = {"compute", "energy", "data"} if kind == "compute" else {"llm"}
-    _unknown(doc, {"name", "kind", "description"} | sections, "top level")
-    if kind == "llm":
-        if "llm" not in doc:
-            raise WorkloadError("an llm workload needs an [llm] table")
-        return Workload(name, kind, path, llm=_llm(doc["llm"]))
-    if not sections & set(doc):
-        raise WorkloadError("a compute workload needs [compute], [energy] or [data]")
+    try:
+        parsed = _File.model_validate(doc)
+    except ValidationError as error:
+        raise WorkloadError(_one_line(error)) from None
     return Workload(
-        name,
-        kind,
-        path,
-        compute=_compute(doc["compute"]) if "compute" in doc else None,
-        energy=_energy(doc["energy"]) if "energy" in doc else None,
-        data=_data(doc["data"]) if "data" in doc else None,
+        name=parsed.name or Path(path).stem,
+        kind=parsed.kind,
+        path=path,
+        compute=parsed.compute,
+        energy=parsed.energy,
+        data=parsed.data,
+        llm=parsed.llm,
     )
 
 

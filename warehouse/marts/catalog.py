@@ -60,8 +60,9 @@ LEG = _c("leg", "VARCHAR", "`llm`, `compute`, `energy` or `data`")
 SOURCE_KIND = _c(
     "source_kind",
     "VARCHAR",
-    "what kind of publisher the source is (`source_kinds`): `first_party_page`, "
-    "`first_party_api`, `aggregator`, `dataset`, `unknown`",
+    "what kind of publisher the source is (`source_kinds`, declared on each source): "
+    "`first_party_page`, `first_party_api`, `third_party_scrape`, `aggregator`, `dataset`, "
+    "`unknown`",
 )
 
 MARTS: tuple[Mart, ...] = (
