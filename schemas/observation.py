@@ -10,6 +10,7 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.enums import CANONICAL_UNIT_OF, CanonicalUnit, Component, Currency, Leg
+from schemas.listing_tiers import tier_from_listing
 
 # Prices are stored as DECIMAL(28, 12): twelve decimals hold a per-token price of 1e-12 USD,
 # far below any list price, while keeping values exact.
@@ -105,6 +106,19 @@ class Observation(BaseModel):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         return _as_utc(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_from_listing(cls, data: object) -> object:
+        """A listing named as a pricing mode (``…:batch``, ``fast/…``) is stored in that tier,
+        whichever source produced it (schemas/listing_tiers.py; docs/input-hygiene.md)."""
+        if isinstance(data, dict) and isinstance(data.get("sku"), str):
+            tier = data.get("tier", STANDARD_TIER)
+            if isinstance(tier, str):
+                new_tier = tier_from_listing(data["sku"], tier, STANDARD_TIER)
+                if new_tier != tier:
+                    data = {**data, "tier": new_tier}
+        return data
 
     @field_validator("price")
     @classmethod

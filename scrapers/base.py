@@ -83,6 +83,9 @@ class Source:
             e.g. Azure's ``NextPageLink``), or None on the last page. Fetching follows it.
         redirect_hosts: Other hosts its URLs may redirect to; a redirect to any host not
             listed here (nor the URL's own) fails the fetch.
+        stale_after_days: How long a price stays current without being seen again. A nightly
+            source confirms its prices every night; a few missed nights are an outage, a week
+            is a price nobody has confirmed (docs/input-hygiene.md, "Staleness").
         kind: What kind of publisher it is (:class:`SourceKind`): decides which of two
             listings of the same price wins. Every source must declare it (a test fails
             otherwise); None only so that a missing declaration can be reported by name.
@@ -97,4 +100,5 @@ class Source:
     parse: Callable[[FetchedPage], ParseResult]
     next_page: Callable[[FetchedPage], str | None] | None = None
     redirect_hosts: tuple[str, ...] = ()
+    stale_after_days: int = 5
     kind: SourceKind | None = None

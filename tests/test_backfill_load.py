@@ -84,9 +84,11 @@ def test_rows_per_dataset(loaded) -> None:
         "gpu_price_history": (266, 266, 0),
         "gpu_rental_monthly": (449, 449, 0),
         "gpuhunt_offers": (2070, 2070, 0),
-        "litellm_history": (14384, 12971, 1413),
+        # 42 exact-10× moves more than before: unit slips (docs/input-hygiene.md).
+        "litellm_history": (14384, 12929, 1455),
         "simonw_llm_prices": (360, 360, 0),
-        "sophie_pricing_history": (12857, 12395, 417),  # 45 events repeat the last snapshot
+        # 45 events repeat the last snapshot; 3 unit slips (grok-code-fast cache $0.02 → $0.2).
+        "sophie_pricing_history": (12857, 12392, 420),
         "storage_history": (27, 27, 0),
     }
 
@@ -117,16 +119,35 @@ def test_quarantine_by_reason(con) -> None:
         ),
         (
             "litellm_history",
+            "first price of the series, a unit slip (a factor within 1% of 10, 100 or 1000) "
+            "from the prices after it",
+            28,
+        ),
+        (
+            "litellm_history",
             per_char + "text embeddings per character and LiteLLM held the per-character rate / 4",
             18,
         ),
-        ("litellm_history", "moved more than 10× in one step", 4),  # a 3 -> 33 -> 3.3 spike
+        (
+            "litellm_history",
+            "unit slip: moved by a factor within 1% of 10, 100 or 1000 in one step",
+            10,
+        ),
+        # a 3 -> 33 -> 3.3 spike, and points after a quarantined slip that follow the price
+        # before it
+        ("litellm_history", "moved more than 10× in one step", 8),
         ("sophie_pricing_history", "zero or negative price: not a list price", 354),
         (
             "sophie_pricing_history",
             "implausible: above $1,000 per 1M tokens: likely a per-1M or per-1K value in a "
             "per-token field",
             60,
+        ),
+        (
+            "sophie_pricing_history",
+            "first price of the series, a unit slip (a factor within 1% of 10, 100 or 1000) "
+            "from the prices after it",
+            3,
         ),
         (
             "sophie_pricing_history",

@@ -57,6 +57,11 @@ def rates_db(history, tmp_path_factory):
             "NULL, TIMESTAMP '2026-09-01', CAST(? AS TIMESTAMP), 'r', NULL, NULL, NULL, NULL)",
             [sku, sku, currency, seen],
         )
+    # Seen months apart, the three stay current only with a window that long (a nightly
+    # source's is 5 days: docs/input-hygiene.md).
+    con.execute(
+        "INSERT INTO source_windows VALUES ('test_fx', 'dataset', 1, 365, FALSE, FALSE, FALSE)"
+    )
     publish_snapshot(con, path)
     yield con
     con.close()

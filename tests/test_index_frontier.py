@@ -287,7 +287,9 @@ def _frontier_warehouse(path):
         "r1",
         [
             dated("ds", "epoch", "Big", C.BLENDED, "100", "2021-01-01", seen),
-            dated("ds", "epoch", "Big", C.BLENDED, "10", "2022-01-01", seen),  # a price cut
+            # A price cut, listed as a new snapshot: an exact 10x step within one series is
+            # quarantined as a unit slip (docs/input-hygiene.md).
+            dated("ds", "epoch", "Big 2022", C.BLENDED, "10", "2022-01-01", seen),
             dated("ds", "epoch", "Mid", C.BLENDED, "1", "2023-01-01", seen),
             dated("ds", "epoch", "Small", C.INPUT, "0.1", "2024-01-01", seen),
             dated("ds", "epoch", "Small", C.OUTPUT, "0.1", "2024-01-01", seen),
@@ -297,6 +299,7 @@ def _frontier_warehouse(path):
     )
     for name, score, day in [
         ("Big", 40, "2021-01-01"),
+        ("Big 2022", 40, "2022-01-01"),
         ("Mid", 41, "2023-01-01"),
         ("Small", 45, "2024-01-01"),
         ("o1-mini", 90, "2024-06-01"),
@@ -320,7 +323,7 @@ def test_cli_frontier_from_the_warehouse_of_one_source(tmp_path, capsys):
         "benchmark,threshold_model,threshold_score,n_points,start_date,end_date,"
         "factor_per_year,ci90_low,ci90_high,r_squared"
     )
-    # Big $100 → $10 (its cut) → Mid $1 → Small 0.75 × 0.1 + 0.25 × 0.1 = $0.1, a year apart
+    # Big $100 → Big 2022 $10 → Mid $1 → Small 0.75 × 0.1 + 0.25 × 0.1 = $0.1, a year apart
     # each (365 days): exactly 10× a year, r² = 1. The cheaper listing of source "other" and
     # the reasoning model o1-mini are not in it; Mid's and Small's thresholds have < 4 points.
     assert len(lines) == 2

@@ -49,6 +49,7 @@ from warehouse.arrow_rows import (
 )
 from warehouse.backends import rollback
 from warehouse.price_range import SetAside, split_observations, split_table
+from warehouse.source_windows import record_source_windows
 from warehouse.sqlfiles import sql
 
 DEFAULT_MAX_STEP_FACTOR = Decimal(10)
@@ -275,6 +276,7 @@ def load_run(
             _script(con, "withdrawal_pending_add", params)
 
         _insert_problems(con, run_id, outcomes)
+        record_source_windows(con)  # the staleness windows the views read (011_hygiene.sql)
         report = RunReport(run_id, mode, _run_status(outcomes), list(reports.values()))
         report.withdrawn, report.pending = withdrawn, pending
         _insert_ledger(con, report, started_at, outcomes)
@@ -293,6 +295,7 @@ def load_run(
     finally:
         con.execute("DROP VIEW IF EXISTS temp.stage_checked")
         con.execute("DROP MACRO IF EXISTS temp.step_rejected")
+        con.execute("DROP MACRO IF EXISTS temp.step_too_far")
         for name in (
             "stage",
             "stage_set_aside",

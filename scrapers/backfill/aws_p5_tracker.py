@@ -112,4 +112,6 @@ DATASET = Dataset(
         "AWS p5.48xlarge (8 x H100) Linux on-demand in us-east-1 as read daily by a tracker: "
         "98.32 USD/hour until 2025-06-04, 55.04 from 2025-06-05. observed_at = reading date."
     ),
+    cadence_days=1,  # a daily reading
+    stale_after_days=7,
 )

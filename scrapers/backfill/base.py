@@ -41,6 +41,20 @@ class Dataset:
         about: A paragraph for ``deflator backfill --help``: what the rows are, which date is
             the observation and which the effective date, and the known traps.
         benchmarks: Reads capability scores from a page, for datasets that carry them.
+        cadence_days: How often the dataset has a point per series (1 daily, 31 monthly, 365
+            annual): a series ends at its last point plus this, in the indices.
+        stale_after_days: How long after its last point a price of the dataset may still be
+            called current (about two cadences: 18 months for an annual dataset).
+        change_log: The dataset lists each series only when its price changes, and holds every
+            series through its own last date: an open price is confirmed up to the dataset's
+            newest point, not only at its own.
+        dated_records: The rows are dated historical records captured long after (a table of
+            prices by year): a row vouches for its price at its own date only, not at the
+            capture. Otherwise a row's observation confirms the price then (a snapshot).
+        regular_cadence: The dataset has a point for every series every cadence (EIA's annual
+            and monthly tables): a gap longer than the cadence is missing data, so even a row
+            that a later point closed ends a cadence after its own point. Otherwise a row
+            holds until the next point of its series, as the history says.
     """
 
     source: Source
@@ -48,6 +62,11 @@ class Dataset:
     license: str
     about: str
     benchmarks: Callable[[FetchedPage], list[BenchmarkScore]] | None = None
+    cadence_days: int = 31
+    stale_after_days: int = 62
+    change_log: bool = False
+    dated_records: bool = False
+    regular_cadence: bool = False
     kind: ClassVar[SourceKind] = SourceKind.DATASET  # every dataset is this kind of source
 
     @property

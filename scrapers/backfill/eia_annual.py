@@ -161,4 +161,8 @@ DATASET = Dataset(
         "cents per kWh converted exactly to USD per kWh; effective_date is the year's "
         "first day."
     ),
+    cadence_days=365,  # annual values: a year's average is published the year after
+    stale_after_days=548,
+    regular_cadence=True,
+    dated_records=True,
 )

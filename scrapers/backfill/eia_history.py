@@ -126,4 +126,8 @@ DATASET = Dataset(
         "per kWh including taxes, converted exactly to USD per kWh. effective_date is the"
         " month; 'Not Available' cells are skipped."
     ),
+    cadence_days=31,  # monthly values
+    stale_after_days=62,
+    regular_cadence=True,
+    dated_records=True,
 )

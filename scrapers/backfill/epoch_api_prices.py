@@ -218,4 +218,6 @@ DATASET = Dataset(
         "capture time (else the price date). Skips fine-tuned, per-character, image and "
         "training prices."
     ),
+    cadence_days=92,  # a database revised every few months
+    stale_after_days=183,
 )

@@ -173,4 +173,6 @@ DATASET = Dataset(
         "(2025-03-13)."
     ),
     benchmarks=benchmarks,
+    cadence_days=92,  # a database revised every few months
+    stale_after_days=183,
 )

@@ -164,4 +164,6 @@ DATASET = Dataset(
         "instance (tier standard) and henryzhangpku's restated monthly per-provider medians "
         "per GPU (tier restated). observed_at = first and last date seen at the price."
     ),
+    cadence_days=1,  # first and last day seen at each price: daily
+    stale_after_days=7,
 )

@@ -125,4 +125,7 @@ DATASET = Dataset(
         "restated index value (tier restated-index, published months only) and the raw "
         "on-demand, reserved and spot medians. observed_at = first day of the month."
     ),
+    cadence_days=31,  # monthly values
+    stale_after_days=62,
+    regular_cadence=True,
 )

@@ -126,4 +126,7 @@ DATASET = Dataset(
         "(1-8 GPUs, on-demand and spot mixed, all regions), as tiers offers-min / "
         "offers-median: market indicators, not list prices. observed_at = commit date."
     ),
+    cadence_days=1,  # daily commits listing only the offers that changed
+    stale_after_days=7,
+    change_log=True,
 )

@@ -208,4 +208,6 @@ DATASET = Dataset(
         "(per-1M values in per-token fields, zeroed models, Vertex per-character prices, "
         "10x jumps) land in quarantine with their reason."
     ),
+    cadence_days=1,  # first and last commit seen at each price; mirrors commit about weekly
+    stale_after_days=14,
 )

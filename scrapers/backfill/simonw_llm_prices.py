@@ -165,4 +165,6 @@ DATASET = Dataset(
         "= from_date; observed_at = the commit (2026-08-05). '>200k' entries become tier "
         "prompt>200k; closed entries without a from_date are skipped."
     ),
+    cadence_days=31,  # vendor files edited by hand when prices change
+    stale_after_days=62,
 )

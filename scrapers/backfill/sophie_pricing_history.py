@@ -194,4 +194,6 @@ DATASET = Dataset(
         "LiteLLM + OpenRouter snapshots (2026-08-09, 2026-08-22) and the change log between. "
         "observed_at = the snapshot commit, or the event's date at the CI's 03:57:57 UTC."
     ),
+    cadence_days=1,  # daily snapshots and change log
+    stale_after_days=7,
 )

@@ -237,4 +237,7 @@ DATASET = Dataset(
         "GCS, Azure Blob and others, 2006..2021+; volume bands are tiers; undated rows "
         "are skipped."
     ),
+    cadence_days=365,  # dated list prices collected about once a year
+    stale_after_days=548,
+    dated_records=True,
 )

@@ -31,7 +31,7 @@ WHERE tier = 'standard' AND currency = 'USD' AND valid_to IS NULL
 """
 _OF_SOURCE = """
 SELECT a.model_id, h.component, h.price, h.source, h.provider, h.sku, h.valid_from
-FROM price_history h
+FROM history_in_force h
 JOIN model_aliases a ON a.provider = h.provider AND a.listing_id = h.sku
 WHERE h.leg = 'llm' AND h.tier = 'standard' AND h.currency = 'USD' AND h.valid_to IS NULL
   AND h.component IN ('input', 'output') AND h.price > 0 AND h.source = ?

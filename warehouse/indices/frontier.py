@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from itertools import groupby
 
@@ -158,9 +159,49 @@ def _frontier_points(days: list[tuple[date, list[Listing]]], threshold: float) -
         if not eligible:
             continue
         cheapest = eligible[0]  # _by_day sorts each date by price, then name
-        if not kept or cheapest.price < kept[-1].price:
+        if not kept or (cheapest.price < kept[-1].price and not restated(kept[-1], cheapest)):
             kept.append(cheapest)
     return kept
+
+
+# A move smaller than this (relative) is never a price change; below RESTATED_TOLERANCE it is
+# none when the finer price rounds to the coarser (docs/input-hygiene.md, "Re-rounding").
+NOISE_TOLERANCE = 0.001
+RESTATED_TOLERANCE = 0.01
+
+
+def _places(value: float) -> int:
+    """Decimal places of a price as its shortest text shows them (2.19 → 2, 2.1875 → 4)."""
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def same_published_price(first: float, second: float) -> bool:
+    """True when two prices are one published price: within 0.1% of each other, or within 1%
+    with the finer one rounding to the coarser at the coarser one's decimals (at least one):
+    $2.19 and the blend $2.1875 of Gemini 1.5 Pro's $1.25 / $5; 0.75 and 0.7499999999999999.
+    The same rule as history_index_rows (migration 011)."""
+    if first <= 0 or second <= 0:
+        return False
+    relative = abs(first - second) / max(first, second)
+    if relative < NOISE_TOLERANCE:
+        return True
+    if relative >= RESTATED_TOLERANCE:
+        return False
+    coarse, fine = sorted((first, second), key=_places)
+    places = _places(coarse)  # a whole-number price carries no rounding to undo
+    return places > 0 and math.isclose(round(fine, places), coarse, rel_tol=1e-12)
+
+
+def restated(kept: Listing, candidate: Listing) -> bool:
+    """The candidate is the kept frontier point's own model (canonical id) at the same
+    published price: a restatement by another source or rounding (Gemini 1.5 Pro $2.19 then
+    $2.1875), not a price cut, so it is no new frontier point."""
+    return (
+        kept.model_id is not None
+        and kept.model_id == candidate.model_id
+        and same_published_price(kept.price, candidate.price)
+    )
 
 
 def years(day: date) -> float:

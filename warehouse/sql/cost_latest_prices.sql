@@ -3,7 +3,7 @@
 -- any; a tier matches itself or its volume bands, 'standard' ⊃ 'standard:first-tier'),
 -- $region (NULL = any).
 SELECT source, provider, sku, tier, region, price, valid_from, last_observed_at
-FROM price_history
+FROM history_in_force  -- nothing stale or scheduled (migration 011, docs/input-hygiene.md)
 WHERE leg = $leg
   AND component = $component
   AND currency = 'USD'

@@ -2,9 +2,11 @@
 -- 3:1 blend of the input and output prices in force that day (or the listing's own blended
 -- price when it has no separate ones), standard tier, USD. Parameter: $source (NULL = all).
 -- The listing's model comes from model_aliases (NULL when the listing matches no model).
+-- Rows come from history_index_rows (migration 011, docs/input-hygiene.md): no scheduled
+-- price before its date, a stale listing ends, a re-rounding is not a price change.
 WITH llm AS (
-    SELECT source, provider, sku, model, component, price, valid_from, valid_to
-    FROM price_history
+    SELECT source, provider, sku, model, component, price, valid_from, index_to AS valid_to
+    FROM history_index_rows
     WHERE leg = 'llm'
       AND tier = 'standard'
       AND currency = 'USD'
@@ -25,7 +27,7 @@ in_force AS (
     FROM changes c
     JOIN llm l
       ON l.source = c.source AND l.provider = c.provider AND l.sku = c.sku
-     AND l.valid_from <= c.changed_at AND (l.valid_to IS NULL OR l.valid_to > c.changed_at)
+     AND l.valid_from <= c.changed_at AND l.valid_to > c.changed_at
     GROUP BY c.source, c.provider, c.sku, c.changed_at
 )
 SELECT

@@ -211,9 +211,16 @@ SELECT row_id, series_key,
                 AND greatest(price / previous_price, previous_price / price) > $max_step_factor
                THEN 'moved more than ' || $max_step_factor::VARCHAR || '× in one step (from '
                     || previous_price::DOUBLE::VARCHAR || ' to ' || price::DOUBLE::VARCHAR || ')'
-           WHEN rejected
+           WHEN previous_price > 0 AND step_too_far(price, previous_price, $max_step_factor)
+               THEN 'unit slip: moved by a factor within 1% of 10, 100 or 1000 in one step (from '
+                    || previous_price::DOUBLE::VARCHAR || ' to ' || price::DOUBLE::VARCHAR || ')'
+           WHEN rejected AND greatest(price / next_price, next_price / price) > $max_step_factor
                THEN 'first price of the series, more than ' || $max_step_factor::VARCHAR
                     || '× from the prices after it (from ' || price::DOUBLE::VARCHAR || ' to '
                     || next_price::DOUBLE::VARCHAR || ')'
+           WHEN rejected
+               THEN 'first price of the series, a unit slip (a factor within 1% of 10, 100 or'
+                    || ' 1000) from the prices after it (from ' || price::DOUBLE::VARCHAR
+                    || ' to ' || next_price::DOUBLE::VARCHAR || ')'
        END AS reason
 FROM checked;

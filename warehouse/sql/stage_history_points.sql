@@ -1,7 +1,8 @@
 -- The clean prices of this run as points in time, one per series and start moment.
 -- A point starts at the source's effective date when it states one, else when it was observed.
 -- Points no later than what the history already holds for their series (a replayed old page,
--- a rerun) are dropped: history only moves forward.
+-- a rerun) are dropped: history only moves forward; a point at the very start of the price in
+-- force is kept (it confirms that price).
 -- Narrow on purpose (key, moment, price, and the point's row of stage): the islands need no
 -- more, and history_open reads the descriptive columns of the points that open a history row
 -- from stage by that row (a backfill has millions of points, and far fewer islands).
@@ -19,7 +20,8 @@ WITH clean AS (
     ) = 1
 ),
 held AS (
-    SELECT series_key, max(coalesce(valid_to, valid_from)) AS held_until
+    SELECT series_key, max(coalesce(valid_to, valid_from)) AS held_until,
+           max(valid_from) FILTER (WHERE valid_to IS NULL) AS open_from
     FROM price_history
     WHERE series_key IN (SELECT series_key FROM clean)
     GROUP BY series_key
@@ -27,4 +29,8 @@ held AS (
 SELECT c.*
 FROM clean c
 LEFT JOIN held h USING (series_key)
-WHERE h.held_until IS NULL OR c.valid_from > h.held_until;
+WHERE h.held_until IS NULL OR c.valid_from > h.held_until
+   -- The price in force stated again with its own effective date (a page that says "since
+   -- 2024-05-13" every night): kept, so the island continues and last_observed_at moves —
+   -- staleness (docs/input-hygiene.md) reads it as the last confirmation.
+   OR c.valid_from = h.open_from;
