@@ -89,15 +89,15 @@ def test_the_tour_shows_what_each_command_prints(full_warehouse, tmp_path):
         if line.strip() and not line.startswith("LLM tokens:")
     }
     assert re.search(
-        r" quote +median of 21 thresholds +frontier .* 15\.2 +11 +25\.7 ",
+        r" quote +median of 20 thresholds +frontier .* 13\.9 +10\.8 +28\.4 ",
         rates[("llm", "frontier")],
     )
     assert " quote " not in rates[("llm", "matched-model")]
-    assert re.search(r" quote +all +geks .* 1\.11 ", rates[("compute", "matched-model")])
+    assert re.search(r" quote +all +geks .* 1\.13 ", rates[("compute", "matched-model")])
     assert len(rates) == 6
-    assert " 1.03 " in rates[("llm", "matched-model")]
-    assert re.search(r" 0\.95 +0\.944 +0\.957 +-5\.2 ", rates[("energy", "matched-model")])
-    assert "15× cheaper a year (90%: 11-25.7×)" in README  # the prose reads the output
+    assert " 1.02 " in rates[("llm", "matched-model")]
+    assert re.search(r" 0\.959 +0\.948 +0\.97 +-4\.3 ", rates[("energy", "matched-model")])
+    assert "14× cheaper a year (90%: 10.8-28.4×)" in README  # the prose reads the output
     cost = blocks["cost examples/h100_training.toml"]
     assert "P = C + E + D  $211,119.80" in cost
     assert "C compute       $207,360.00  46080 H100-SXM-80GB GPU-hours" in cost

@@ -223,7 +223,8 @@ def test_how_fast_prices_fall(warehouse, capsys):
         Decimal("30.28"),
     )
     assert gpt4["start_date"] == "2023-03-14" and gpt4["halving_months"] == Decimal("3.5")
-    assert rows[("index", "llm_tokens")]["factor_per_year"] == Decimal("1.03")
-    assert rows[("index", "gpu_hour")]["factor_per_year"] == Decimal("1.11")
+    assert rows[("index", "llm_tokens")]["factor_per_year"] == Decimal("1.02")
+    assert rows[("index", "gpu_hour")]["factor_per_year"] == Decimal("1.15")
     assert rows[("index", "electricity")]["halving_months"] is None  # prices rose
-    assert len(rows) == 9  # 4 GPQA thresholds, 5 indices (published rates only)
+    # 4 GPQA thresholds, 3 indices: storage and egress have no published whole-span rate
+    assert len(rows) == 7 and ("index", "storage") not in rows
