@@ -1,6 +1,7 @@
 # deflator: two commands on a fresh machine with python3 and make:
 #   make run    the nightly pipeline and the backfill, offline, on the recorded data in ../shared/data
 #   make test   lint and the test suite
+#   make docs   the documentation site (MkDocs, Material theme) into site/, offline
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -14,7 +15,7 @@ SHELL := bash
 # One line per step with its wall time: $(call step,label,command)
 step = @start=$$(date +%s); echo "==> $(1)"; $(2) || exit $$?; echo "    $(1): done in $$(( $$(date +%s) - start )) s"
 
-.PHONY: install run test lint docs bench clean
+.PHONY: install run test lint docs docs-update bench clean
 
 install: $(STAMP)
 
@@ -41,8 +42,23 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The site's tools are pinned apart (requirements-docs.lock), so install/test stay as fast as before.
+DOCS_STAMP := $(VENV)/.docs-$(shell cat requirements-docs.lock requirements.lock | cksum | cut -d' ' -f1)
+
+$(DOCS_STAMP): $(STAMP) requirements-docs.lock
+	$(call step,install the documentation tools (mkdocs; requirements-docs.lock),$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements-docs.lock -c requirements.lock)
+	@rm -f $(VENV)/.docs-* && touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(call step,build the documentation site into site/ (mkdocs --strict; offline),NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site)
+
+# Rewrites every generated part of the docs from the code: CLI reference, sources table, marts,
+# the site's nav, and the README tour's outputs (on a warehouse built from the recorded data).
+docs-update: install
+	$(call step,regenerate the generated docs (python -m flows.docs_gen --write),$(BIN)/python -m flows.docs_gen --write)
+
 bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info

@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  deflator run --source openrouter  live, one source\n"
             '  deflator query "select count(*) from price_history"\n'
             "  deflator sources                  every source and its last run\n\n"
-            "settings come from DEFLATOR_* environment variables; see the README."
+            "settings come from DEFLATOR_* environment variables (docs/settings.md);\n"
+            "every command and option: docs/cli.md."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

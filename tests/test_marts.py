@@ -1,5 +1,5 @@
-"""The marts: views, catalog and README agree; each mart's rows, computed by hand, on a small
-warehouse built through the real loader (tests/mart_utils.py)."""
+"""The marts: views, catalog and the docs site's Marts page agree; each mart's rows, computed
+by hand, on a small warehouse built through the real loader (tests/mart_utils.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from warehouse.connection import connect
 from warehouse.marts import docs
 from warehouse.marts.catalog import MARTS
 
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+PAGE = (PROJECT_ROOT / "docs" / "marts.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def db(mart_warehouse):
     return mart_warehouse
 
 
-# --- The contract: views = catalog = README ------------------------------------------------
+# --- The contract: views = catalog = docs/marts.md ------------------------------------------------
 
 
 def test_every_view_matches_its_catalog_entry(tmp_path):
@@ -46,25 +46,24 @@ def test_every_view_matches_its_catalog_entry(tmp_path):
         assert all(c.description.strip() for c in mart.columns), mart.name
 
 
-def test_readme_marts_section_is_generated_from_the_catalog():
-    section = docs.current_section(README)
-    assert section is not None, "README lacks the generated Marts block"
-    assert section == docs.generated_section(), "run: python -m warehouse.marts.docs"
-    marts = README.split("\n## Marts", 1)[1].split("\n## ", 1)[0]
-    assert docs.BEGIN in marts  # the block sits in the Marts section
+def test_the_marts_page_is_generated_from_the_catalog():
+    section = docs.current_section(PAGE)
+    assert section is not None, "docs/marts.md lacks the generated Marts block"
+    assert section == docs.generated_section(), "run: make docs-update"
+    assert PAGE.startswith("# Marts\n") and docs.BEGIN in PAGE
     for mart in MARTS:
-        assert f"#### `{mart.name}`" in section
+        assert f"### `{mart.name}`" in section
         for column in mart.columns:
             assert f"| `{column.name}` | {column.type} |" in section
 
 
-def test_docs_check_fails_when_the_readme_drifts(tmp_path):
-    stale = tmp_path / "README.md"
-    stale.write_text(README.replace("| `per_gpu_hour` |", "| `gpu_hour_price` |", 1))
-    assert docs.main(["--check", "--readme", str(stale)]) == 1
-    assert docs.main(["--readme", str(stale)]) == 0  # regenerates
-    assert docs.main(["--check", "--readme", str(stale)]) == 0
-    assert stale.read_text() == README
+def test_docs_check_fails_when_the_marts_page_drifts(tmp_path):
+    stale = tmp_path / "marts.md"
+    stale.write_text(PAGE.replace("| `per_gpu_hour` |", "| `gpu_hour_price` |", 1))
+    assert docs.main(["--check", "--page", str(stale)]) == 1
+    assert docs.main(["--page", str(stale)]) == 0  # regenerates
+    assert docs.main(["--check", "--page", str(stale)]) == 0
+    assert stale.read_text() == PAGE
 
 
 # --- Each mart on the small warehouse -------------------------------------------------------

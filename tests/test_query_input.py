@@ -1,5 +1,6 @@
-"""`deflator query` reads SQL from an argument, a file or stdin; the README's example queries
-are the files in examples/queries/ and answer their questions on the recorded data."""
+"""`deflator query` reads SQL from an argument, a file or stdin; the example queries of the
+docs' Query page (and the README's tour) are the files in examples/queries/ and answer their
+questions on the recorded data."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from warehouse.connection import connect
 from warehouse.load import load_run
 
 EXAMPLES = PROJECT_ROOT / "examples" / "queries"
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+QUERY_PAGE = (PROJECT_ROOT / "docs" / "query.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -88,10 +89,9 @@ def example_names() -> list[str]:
     return sorted(p.stem for p in EXAMPLES.glob("*.sql"))
 
 
-def test_the_readme_shows_every_example_file_exactly():
-    query_section = README.split("\n## Query\n", 1)[1].split("\n## ", 1)[0]
+def test_the_query_page_shows_every_example_file_exactly():
     shown = re.findall(
-        r"--file examples/queries/(\w+)\.sql`:\n\n```sql\n(.*?)```", query_section, re.S
+        r"--file examples/queries/(\w+)\.sql`:\n\n```sql\n(.*?)```", QUERY_PAGE, re.S
     )
     assert (
         sorted(name for name, _ in shown)
@@ -100,7 +100,9 @@ def test_the_readme_shows_every_example_file_exactly():
             "cheapest_at_gpt4_level",
             "gpt4o_price_history",
             "h100_aws_vs_azure",
+            "h100_hour_by_provider",
             "h100_job_by_month",
+            "how_fast_prices_fall",
         ]
     )
     for name, text in shown:
@@ -112,7 +114,7 @@ def test_the_readme_shows_every_example_file_exactly():
 
 @pytest.fixture(scope="module")
 def warehouse(full_warehouse):
-    """The recorded data, as the README's quoted answers assume: `run --offline`, `backfill`
+    """The recorded data, as the quoted answers assume: `run --offline`, `backfill`
     (the session's shared warehouse: tests only read it)."""
     return full_warehouse
 
@@ -195,3 +197,34 @@ def test_h100_job_cost_by_month(warehouse, capsys):
     assert rows["2026-09-01"]["market_median_usd"] == Decimal("3850")
     months = list(rows)
     assert months == sorted(months) and len(set(months)) == len(months)
+
+
+@pytest.mark.flow
+def test_h100_hour_by_provider(warehouse, capsys):
+    rows = example(warehouse, "h100_hour_by_provider", capsys)
+    got = {r["provider"]: r for r in rows}
+    assert len(rows) == len(got) == 11  # one row per provider
+    assert (got["aws"]["usd_per_gpu_hour"], got["aws"]["region"]) == (Decimal("6.88"), "us-east-1")
+    assert got["aws"]["accelerator"] == "H100-SXM-80GB" and got["aws"]["source"] == "aws_ec2"
+    assert got["azure"]["usd_per_gpu_hour"] == Decimal("6.98")  # H100 NVL, as h100_aws_vs_azure
+    assert got["gcp"]["usd_per_gpu_hour"] == Decimal("11.06")
+    assert rows[0]["provider"] == "denvr" and rows[0]["usd_per_gpu_hour"] == Decimal("2.1")
+    prices = [r["usd_per_gpu_hour"] for r in rows]
+    assert prices == sorted(prices)
+
+
+@pytest.mark.flow
+def test_how_fast_prices_fall(warehouse, capsys):
+    rows = {(r["kind"], r["what"]): r for r in example(warehouse, "how_fast_prices_fall", capsys)}
+    gpt4 = rows[("frontier", "gpqa_diamond >= GPT-4")]
+    assert (gpt4["factor_per_year"], gpt4["ci90_low"], gpt4["ci90_high"]) == (
+        Decimal("11.05"),
+        Decimal("4.03"),
+        Decimal("30.28"),
+    )
+    assert gpt4["start_date"] == "2023-03-14" and gpt4["halving_months"] == Decimal("3.5")
+    assert rows[("index", "llm_tokens")]["factor_per_year"] == Decimal("1.02")
+    assert rows[("index", "gpu_hour")]["factor_per_year"] == Decimal("1.15")
+    assert rows[("index", "electricity")]["halving_months"] is None  # prices rose
+    # 4 GPQA thresholds, 3 indices: storage and egress have no published whole-span rate
+    assert len(rows) == 7 and ("index", "storage") not in rows

@@ -21,7 +21,7 @@ HELP = "write every mart as Parquet or CSV, or the prices in force as LiteLLM's 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Write every mart (see the README's Marts section) under --out: Parquet, one folder "
+        "Write every mart (docs/marts.md) under --out: Parquet, one folder "
         "per mart (hive-partitioned by leg where that helps), or one CSV file per mart; plus "
         "manifest.json with rows, columns, types and their meaning. Money keeps its exact "
         "digits (Parquet DECIMAL(28,12)). Reads the read snapshot the last run published. "

@@ -35,8 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(first month = 100): a chained Jevons and a GEKS (13-month window, mean splice) "
         "index per leg and segment, and a time-dummy hedonic index of LLM tokens. Every "
         "month is stored with its item count; months with fewer than 5 items are not "
-        "published (the summary's `published` column; docs/which-rate-to-quote.md). See the "
-        "README's Methodology section."
+        "published (the summary's `published` column; docs/which-rate-to-quote.md). Methods: "
+        "docs/methodology.md."
     )
     parser.add_argument(
         "--index",

@@ -33,8 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "SQL functions on an allow-list; nothing outside the warehouse can be read or written, "
         "no extension installed or loaded. Each statement runs in its own process, stopped at "
         "--timeout (parsing, running and printing all count) and at --memory. See "
-        "docs/query-sandbox.md, the README's Query section for examples and its table "
-        "reference for the tables."
+        "docs/query-sandbox.md; examples: docs/query.md; the tables: docs/tables.md."
     )
     parser.add_argument(
         "sql",

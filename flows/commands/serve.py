@@ -50,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="scale-out: register the deployments scale-out/nightly (on --cron) and "
         "nightly/leg on the process work pool NAME of the running Prefect server (created "
         "if missing) and exit; `prefect worker start --pool NAME --limit 2` on each machine "
-        "runs them (README: Scale-out)",
+        "runs them (docs/scale-out.md)",
     )
     parser.add_argument(
         "--split",
@@ -144,7 +144,7 @@ def _deploy_to_pool(
     ):
         error(
             f"no Prefect server answers at {api_url}: start one (`prefect server start`) and "
-            "set PREFECT_API_URL; README: Scale-out"
+            "set PREFECT_API_URL; docs/scale-out.md"
         )
         return EXIT_FAILED
     os.environ["PREFECT_API_URL"] = api_url
@@ -183,7 +183,7 @@ def _deploy_to_pool(
     if not settings.warehouse_spec:
         _say(
             "note: DEFLATOR_WAREHOUSE names no DuckLake here; legs writing one DuckDB file "
-            "queue on its lock, and only on one machine (README: Scale-out)"
+            "queue on its lock, and only on one machine (docs/scale-out.md)"
         )
     return EXIT_OK
 

@@ -1,9 +1,9 @@
 """What every mart and every mart column means: the contract downstream tools rely on.
 
 This module is the ONE place the marts are documented. The views themselves are SQL
-(``warehouse/migrations/009_marts.sql``); the README's "Marts" section is generated from
-here (``python -m warehouse.marts.docs``), and ``tests/test_marts.py`` fails when the views'
-columns and types, this catalog and the README disagree. Changing a mart means a new
+(``warehouse/migrations/009_marts.sql``); the docs site's Marts page (docs/marts.md) is
+generated from here (``python -m warehouse.marts.docs``), and ``tests/test_marts.py`` fails when
+the views' columns and types, this catalog and that page disagree. Changing a mart means a new
 migration (``CREATE OR REPLACE VIEW``) and its entry here, in the same change.
 
 Types are DuckDB's, as ``DESCRIBE`` reports them. Money is ``DECIMAL(28,12)`` (exact); ratios,
@@ -253,8 +253,8 @@ MARTS: tuple[Mart, ...] = (
         description="The monthly price indices of `deflator indices` (first month of a "
         "segment = 100) with their leg, changes and coverage: a month with fewer than "
         "`min_items` items is not published (`value` NULL, `published` false, `reason` says "
-        "why; docs/which-rate-to-quote.md). The methods are in the README's Methodology "
-        "section.",
+        "why; docs/which-rate-to-quote.md). The methods are on the "
+        "docs site's Methodology page.",
         columns=(
             _c("index", "VARCHAR", "`llm_tokens`, `gpu_hour`, `electricity`, `storage`, `egress`"),
             LEG,

@@ -1,10 +1,11 @@
-"""The README's mart reference, generated from the catalog.
+"""The docs site's mart reference (docs/marts.md), generated from the catalog.
 
-    python -m warehouse.marts.docs           # rewrite README.md between the markers
-    python -m warehouse.marts.docs --check   # exit 1 when README.md is out of date
+    python -m warehouse.marts.docs           # rewrite docs/marts.md between the markers
+    python -m warehouse.marts.docs --check   # exit 1 when docs/marts.md is out of date
 
-Only the text between :data:`BEGIN` and :data:`END` is generated; the prose around it in the
-README's "Marts" section is written by hand.
+Only the text between :data:`BEGIN` and :data:`END` is generated; the prose around it on the
+Marts page is written by hand. `python -m flows.docs_gen --write` (make docs-update) runs this
+with every other generated part of the docs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ BEGIN = (
 )
 END = "<!-- END marts -->"
 BEGIN_PREFIX = "<!-- BEGIN marts"  # finds the block even when the marker's text changed
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "marts.md"
 
 
 def _cell(text: str) -> str:
@@ -36,7 +37,7 @@ def mart_markdown(entry: Mart) -> str:
         else "Parquet export: one file"
     )
     lines = [
-        f"#### `{entry.name}`",
+        f"### `{entry.name}`",
         "",
         f"One row per {entry.grain}. {entry.description} {export}.",
         "",
@@ -53,38 +54,38 @@ def generated_section() -> str:
     return f"{BEGIN}\n\n{body}\n\n{END}"
 
 
-def current_section(readme: str) -> str | None:
-    """The generated block as the README has it now (None when the markers are missing)."""
-    start = readme.find(BEGIN_PREFIX)
-    stop = readme.find(END)
+def current_section(page: str) -> str | None:
+    """The generated block as the page has it now (None when the markers are missing)."""
+    start = page.find(BEGIN_PREFIX)
+    stop = page.find(END)
     if start < 0 or stop < start:
         return None
-    return readme[start : stop + len(END)]
+    return page[start : stop + len(END)]
 
 
-def updated(readme: str) -> str:
-    """The README with its generated block replaced by the catalog's."""
-    found = current_section(readme)
+def updated(page: str) -> str:
+    """The page with its generated block replaced by the catalog's."""
+    found = current_section(page)
     if found is None:
-        raise ValueError(f"README has no `{BEGIN}` … `{END}` block")
-    return readme.replace(found, generated_section(), 1)
+        raise ValueError(f"the Marts page has no `{BEGIN}` … `{END}` block")
+    return page.replace(found, generated_section(), 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail when README.md is stale")
-    parser.add_argument("--readme", type=Path, default=README)
+    parser.add_argument("--check", action="store_true", help="fail when the page is stale")
+    parser.add_argument("--page", type=Path, default=PAGE, help="default: docs/marts.md")
     args = parser.parse_args(argv)
-    text = args.readme.read_text(encoding="utf-8")
+    text = args.page.read_text(encoding="utf-8")
     new = updated(text)
     if args.check:
         if new != text:
-            print(f"{args.readme}: the Marts reference is out of date", file=sys.stderr)
+            print(f"{args.page}: the Marts reference is out of date", file=sys.stderr)
             return 1
         return 0
     if new != text:
-        args.readme.write_text(new, encoding="utf-8")
-        print(f"updated {args.readme}")
+        args.page.write_text(new, encoding="utf-8")
+        print(f"updated {args.page}")
     return 0
 
 
