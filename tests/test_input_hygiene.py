@@ -141,7 +141,11 @@ def test_no_mode_listing_is_standard_in_the_real_warehouse(real) -> None:
         "SELECT DISTINCT source, tier FROM price_history WHERE sku = 'openai/gpt-4o:batch' "
         "ORDER BY source"
     ).fetchall()
-    assert batch == [("openrouter", "batch"), ("sophie_pricing_history", "batch")]
+    assert batch == [
+        ("openrouter", "batch"),
+        ("page_history_aggregators", "batch"),
+        ("sophie_pricing_history", "batch"),
+    ]
     # 361 open batch listings stood in `standard` before; they are all in `batch` now.
     assert (
         real.execute(
@@ -220,13 +224,17 @@ def test_a_scheduled_price_is_not_in_force_before_its_date(con) -> None:
 def test_claude_sonnet_5s_september_rise_is_scheduled_in_august(real_copy) -> None:
     set_clock(real_copy, "2026-08-15")
     rows = real_copy.execute(
-        "SELECT component, price, effective_from, announced_at FROM scheduled_prices "
-        "WHERE sku = 'claude-sonnet-5' ORDER BY component"
+        "SELECT source, component, price, effective_from FROM scheduled_prices "
+        "WHERE sku = 'claude-sonnet-5' AND component IN ('input', 'output') "
+        "ORDER BY source, component"
     ).fetchall()
-    aug6 = datetime(2026, 8, 6, 1, 25, 35)
+    # the dataset, and Anthropic's own page replayed from pages-history/ (both dated Sep 1)
+    sep1 = datetime(2026, 9, 1)
     assert rows == [
-        ("input", D("3"), datetime(2026, 9, 1), aug6),
-        ("output", D("15"), datetime(2026, 9, 1), aug6),
+        ("page_history", "input", D("3"), sep1),
+        ("page_history", "output", D("15"), sep1),
+        ("simonw_llm_prices", "input", D("3"), sep1),
+        ("simonw_llm_prices", "output", D("15"), sep1),
     ]
     in_force = real_copy.execute(
         "SELECT component, price FROM history_in_force WHERE source = 'simonw_llm_prices' "

@@ -273,7 +273,9 @@ def _published(pricing: dict, component: str, tier: str) -> Decimal:
     scale (12 decimals: "0.00000100000000000000015" is float noise in the listing, $1)."""
     parts = tier.split("+")
     above = [p for p in parts if p.startswith("prompt>")]
-    base = "+".join(p for p in parts if not p.startswith("prompt>")) or "standard"
+    # a listing's mode (":free", ":batch"… → tier, schemas/listing_tiers.py) is not a field:
+    # its prices are in the same per-token fields as any listing's
+    base = "cache-1h" if "cache-1h" in parts else "standard"
     field = next(f for f, ct in PER_TOKEN_FIELDS.items() if ct == (component, base))
     if above:
         threshold = int(above[0].removeprefix("prompt>").removesuffix("k")) * 1000

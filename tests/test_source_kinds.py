@@ -20,8 +20,8 @@ NAMED = {
     "aws_s3_price_list": ("first_party_api", 2),
     "azure_blob_retail": ("first_party_api", 2),
     "eia_electricity": ("first_party_page", 1),
-    "lambda_pricing": ("third_party_scrape", 3),
-    "denvr_pricing": ("third_party_scrape", 3),
+    "lambda_pricing": ("third_party_scrape", 4),  # migration 018: below replayed captures
+    "denvr_pricing": ("third_party_scrape", 4),
 }
 
 
@@ -29,7 +29,11 @@ def test_every_source_declares_its_kind():
     sources = all_sources()
     assert len(sources) >= 30
     assert undeclared_kinds(sources.values()) == []
-    assert all(dataset.kind is SourceKind.DATASET for dataset in all_datasets().values())
+    kinds = {name: dataset.kind for name, dataset in all_datasets().items()}
+    # the pages-history replays are dated captures of live pages, ranked below their live kind
+    assert kinds.pop("page_history") is SourceKind.FIRST_PARTY_PAGE_HISTORY
+    assert kinds.pop("page_history_aggregators") is SourceKind.AGGREGATOR_HISTORY
+    assert set(kinds.values()) == {SourceKind.DATASET}
 
 
 def test_a_source_without_a_kind_is_reported_by_name():
