@@ -85,13 +85,12 @@ def test_the_recorded_data_has_these_disagreements(recorded, full_warehouse):
     assert command_r.first_party_source == "cohere_pricing"
     assert command_r.relative_difference == Decimal("-0.7")
     assert (command_r.agreeing_aggregators, command_r.listing_aggregators) == (0, 1)
-    # Z.ai lists GLM-5.2 at $1.40 input; OpenRouter routes it for $0.476: no agreement. The
-    # replayed OpenRouter capture of 2026-08-22 ($0.966) is not compared: a replayed capture
-    # holds a cadence (31 days) after it, and "now" is the newest recording (2026-10-05), so
-    # only the live aggregators speak for today (docs/input-hygiene.md, staleness).
+    # Z.ai lists GLM-5.2 at $1.40 input; OpenRouter routes it for $0.476 (2026-08-18) and its
+    # replayed 2026-08-22 capture, still in force, says $0.966: neither agrees.
     glm = _find(recorded, "glm-5.2", "input", "openrouter")
     assert (glm.first_party_price, glm.aggregator_price) == (Decimal("1.4"), Decimal("0.476"))
-    assert not [r for r in recorded if r.aggregator_source == "page_history_aggregators"]
+    replayed = _find(recorded, "glm-5.2", "input", "page_history_aggregators")
+    assert replayed.aggregator_price == Decimal("0.966")
     # Claude's list prices agree across the page, OpenRouter and LiteLLM.
     claude = {"claude-opus-4.5", "claude-sonnet-4.5", "claude-haiku-4.5", "claude-opus-4.1"}
     assert not [r for r in recorded if r.model_id in claude]

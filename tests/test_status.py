@@ -271,8 +271,14 @@ def test_a_backfill_shows_its_datasets_and_rebuilds_indices(offline, capsys):
     assert main(["backfill", "aws_p5_tracker", "storage_history"]) == 0
     out = capsys.readouterr().out
     assert "indices: 5 of 5 rebuilt" in out
-    rates = query(db, "select segment, n_points from decline_rates where index = 'storage'", capsys)
-    assert rates and all(r["n_points"] >= 3 for r in rates)  # years of storage prices now
+    # years of storage prices now, but at most 4 items a month: every storage rate is withheld
+    # under the coverage rule (5 items, docs/which-rate-to-quote.md), saying why
+    rates = query(db, "select segment from decline_rates where index = 'storage'", capsys)
+    withheld = query(
+        db, "select most_items, reason from withheld_rates where index = 'storage'", capsys
+    )
+    assert rates == [] and withheld
+    assert all(r["most_items"] < 5 and "items" in r["reason"] for r in withheld)
     code, out, _ = status(db, capsys, "--format", "json")
     assert code == 0
     rows = {r["source"]: r for r in json.loads(out) if r["kind"] == "dataset"}

@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from warehouse.backends import Warehouse
@@ -150,6 +151,19 @@ class _Child:
         except BrokenPipeError:
             pass  # it died at once; its exit status tells why
 
+    def note_peak(self) -> None:
+        """Keep the query process's own peak resident memory (VmHWM) while it is alive.
+
+        ``ru_maxrss`` of a forked child counts the parent's memory at the fork (Linux keeps
+        the larger across exec), so a large parent would hide what the query itself used.
+        """
+        global LAST_PEAK_KIB
+        with contextlib.suppress(OSError, ValueError):
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+            peak = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+            self.peak_kib = int(peak.split()[1])
+            LAST_PEAK_KIB = self.peak_kib
+
     def kill(self) -> None:
         """Stop the query at its deadline (the report then says so)."""
         self.killed.set()
@@ -157,6 +171,7 @@ class _Child:
 
     def end(self) -> None:
         """Kill the whole process group, whatever it is doing."""
+        self.note_peak()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
 
@@ -175,7 +190,9 @@ class _Child:
             time.sleep(0.01)
             done, status, usage = os.wait4(pid, os.WNOHANG)
         self.process.returncode = os.waitstatus_to_exitcode(status)
-        LAST_PEAK_KIB = usage.ru_maxrss
+        # the peak seen while it ran (VmHWM), else the kernel's count (which includes the
+        # parent's memory at the fork)
+        LAST_PEAK_KIB = getattr(self, "peak_kib", None) or usage.ru_maxrss
         os.close(self.status_fd)
         self.process.stdout.close()
         self.process.stderr.close()
