@@ -83,6 +83,7 @@ def full_warehouse(tmp_path_factory, shared_data) -> Path:
 _SHARED_WAREHOUSES = ("full_warehouse", "mart_warehouse")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into node ids
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         used = [name for name in _SHARED_WAREHOUSES if name in getattr(item, "fixturenames", ())]
