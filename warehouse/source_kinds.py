@@ -30,8 +30,18 @@ def declared_kinds() -> dict[str, str]:
 def sync_source_kinds(con: duckdb.DuckDBPyConnection) -> bool:
     """Write each declared kind into ``source_kinds``. Returns True if a row changed."""
     wanted = declared_kinds()
-    present = dict(con.execute("SELECT source, kind FROM source_kinds").fetchall())
-    changed = sorted((name, kind) for name, kind in wanted.items() if present.get(name) != kind)
+    # A DuckLake has no keys: two writers syncing at the same moment (scale-out legs) can each
+    # insert a name's row. A name held more than once is rewritten too, so the next writer
+    # (the scale-out's final step) leaves exactly one row per name.
+    present = {
+        source: (kind, rows)
+        for source, kind, rows in con.execute(
+            "SELECT source, any_value(kind), count(*) FROM source_kinds GROUP BY source"
+        ).fetchall()
+    }
+    changed = sorted(
+        (name, kind) for name, kind in wanted.items() if present.get(name) != (kind, 1)
+    )
     if not changed:
         return False
     con.execute("BEGIN TRANSACTION")
