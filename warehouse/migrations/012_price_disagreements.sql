@@ -75,7 +75,7 @@ first_party AS (
 aggregator AS (
     SELECT a.model_id, h.component, h.tier, h.currency, h.price, h.source, h.provider, h.sku,
            h.valid_from
-    FROM price_history h
+    FROM history_in_force h  -- in force now: no stale replayed capture, no scheduled price
     JOIN source_kind_of k
       ON k.source = h.source AND k.kind IN ('aggregator', 'aggregator_history')
     JOIN model_aliases a ON a.provider = h.provider AND a.listing_id = h.sku
