@@ -13,6 +13,7 @@ import json
 import os
 import random
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -480,3 +481,22 @@ def test_fuzz_in_the_sandbox(db):
         outcomes["refused" if "refused:" in said else "failed"] += 1
     assert sum(outcomes.values()) == runs, outcomes
     print(f"fuzz in the sandbox: {outcomes}")
+
+
+def test_the_deadline_kill_of_a_process_that_just_exited_does_not_raise():
+    """The deadline can fire the moment the query process exits: its /proc status then has
+    no VmHWM line (a zombie), which once raised StopIteration in the timer thread."""
+    import subprocess
+    import sys
+
+    from warehouse import query_sandbox
+
+    child = object.__new__(query_sandbox._Child)
+    child.process = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    child.killed = query_sandbox.threading.Event()
+    child.peak_kib = None
+    while "VmHWM" in Path(f"/proc/{child.process.pid}/status").read_text():
+        query_sandbox.time.sleep(0.01)  # exited, not yet waited for
+    child.kill()  # no exception; the group is already gone
+    assert child.killed.is_set() and child.peak_kib is None
+    assert child.process.wait(timeout=5) == 0

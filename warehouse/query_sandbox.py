@@ -160,9 +160,11 @@ class _Child:
         global LAST_PEAK_KIB
         with contextlib.suppress(OSError, ValueError):
             status = Path(f"/proc/{self.process.pid}/status").read_text()
-            peak = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
-            self.peak_kib = int(peak.split()[1])
-            LAST_PEAK_KIB = self.peak_kib
+            # an exited process (a zombie until waited for) has no VmHWM line: keep the last
+            peak = next((line for line in status.splitlines() if line.startswith("VmHWM:")), "")
+            if peak:
+                self.peak_kib = int(peak.split()[1])
+                LAST_PEAK_KIB = self.peak_kib
 
     def kill(self) -> None:
         """Stop the query at its deadline (the report then says so)."""
