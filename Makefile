@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 # uv installs the lock in ~15 s where pip takes over 2 minutes; pip only bootstraps uv itself.
 UV_VERSION := 0.13.9
-# pytest workers: both cores (tests that read the shared recorded warehouse stay on one worker).
+# pytest workers: both cores; a file stays on one worker, so its module fixtures build once.
 TEST_WORKERS ?= 2
 
 SHELL := bash
@@ -36,7 +36,7 @@ run: install
 
 test: install
 	$(call step,lint (ruff),$(BIN)/ruff check .)
-	$(call step,tests (pytest on $(TEST_WORKERS) workers),$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup)
+	$(call step,tests (pytest on $(TEST_WORKERS) workers),$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile)
 
 lint: install
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.derived import DerivedReport, format_derived, rebuild_after_load
 from flows.logs import ensure_configured, event, run_context
@@ -182,7 +183,8 @@ def _backfill(
         reads = {d.name: read_dataset.submit(d, fetcher) for d in datasets}
         for dataset in datasets:
             parsed.append(_parse_or_fail(dataset, reads[dataset.name]))
-    report = load_backfill(settings, run_id, started_at, parsed, datasets)
+    # quote(): Prefect would otherwise walk every parsed row to look for futures in it
+    report = load_backfill(settings, run_id, started_at, quote(parsed), quote(datasets))
     print(format_backfill(report, settings))
     for s in report.run.sources:
         if s.status == "failed":
@@ -225,7 +227,7 @@ def _parse_or_fail(dataset: Dataset, future) -> Parsed:
         )
         return Parsed(SourceOutcome(dataset.name, leg, "failed", error=f"read: {error}"))
     try:
-        return parse_dataset(dataset, pages, seconds)
+        return parse_dataset(dataset, quote(pages), seconds)
     except Exception as error:
         event(
             "parse_failed",

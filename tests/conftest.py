@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,8 +24,7 @@ def shared_data() -> Path:
 
 
 # Prefect reads its settings when first imported: give the whole test session one private,
-# quiet, offline PREFECT_HOME before any test imports it (the first flow run then pays the
-# ephemeral server's ~15 s set-up once, later runs ~1 s).
+# quiet, offline PREFECT_HOME before any test imports it.
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="deflator-test-prefect-"))
 for _key, _value in {
     "PREFECT_HOME": str(_PREFECT_HOME),
@@ -33,7 +35,69 @@ for _key, _value in {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
 }.items():
     os.environ[_key] = _value
-os.environ.pop("PREFECT_API_URL", None)
+if "PYTEST_XDIST_WORKER" not in os.environ:  # a worker keeps the session server's URL
+    os.environ.pop("PREFECT_API_URL", None)  # never a server of the user's
+
+# One Prefect server for the whole test run. Without it every process that runs a flow starts
+# its own ephemeral API server: ~13 s for each xdist worker and ~8 s for every `deflator run`
+# a test starts as a subprocess (FIELD-NOTES). The controlling process starts `prefect server
+# start` before the workers exist (they and their subprocesses inherit PREFECT_API_URL) and
+# stops it at the end; tests of `deflator serve` and of the scale-out start their own.
+_SESSION_SERVER: subprocess.Popen[bytes] | None = None
+PREFECT_SERVER = [sys.executable, "-m", "prefect", "server", "start"]
+
+
+def pytest_configure(config) -> None:
+    global _SESSION_SERVER
+    if hasattr(config, "workerinput") or os.environ.get("DEFLATOR_TEST_EPHEMERAL_PREFECT"):
+        return  # an xdist worker (the controller started it), or asked to run without one
+    from tests.services import free_port
+
+    port = free_port()
+    log = (_PREFECT_HOME / "session-server.log").open("wb")
+    _SESSION_SERVER = subprocess.Popen(
+        [*PREFECT_SERVER, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+
+
+def pytest_unconfigure(config) -> None:
+    if _SESSION_SERVER is not None and _SESSION_SERVER.poll() is None:
+        os.killpg(_SESSION_SERVER.pid, signal.SIGTERM)
+        try:
+            _SESSION_SERVER.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(_SESSION_SERVER.pid, signal.SIGKILL)
+
+
+_SERVER_ANSWERED = False
+
+
+def wait_for_prefect() -> None:
+    """Wait for the session's Prefect server (it starts while the tests are collected, ~11 s
+    on its fresh database): what a test or fixture that runs a flow calls first."""
+    global _SERVER_ANSWERED
+    api_url = os.environ.get("PREFECT_API_URL")
+    if _SERVER_ANSWERED or not api_url:
+        return
+    from flows.prefect_server import wait_healthy
+
+    if not wait_healthy(api_url, 90.0):
+        pytest.fail(
+            f"the test session's Prefect server at {api_url} did not answer in 90 s; "
+            f"its log: {_PREFECT_HOME / 'session-server.log'}"
+        )
+    _SERVER_ANSWERED = True
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures, which may run flows
+def pytest_runtest_setup(item) -> None:
+    """A `flow` test waits for the session's Prefect server; every other test runs at once."""
+    if item.get_closest_marker("flow") is not None:
+        wait_for_prefect()
 
 
 @pytest.fixture(scope="session")
@@ -45,17 +109,13 @@ def mart_warehouse(tmp_path_factory) -> Path:
     return build_small_warehouse(tmp_path_factory.mktemp("marts") / "w.duckdb")
 
 
-@pytest.fixture(scope="session")
-def full_warehouse(tmp_path_factory, shared_data) -> Path:
-    """The warehouse after `deflator run --offline` and `deflator backfill` on the recorded
-    data, with the indices, the frontier rates and the seed cost workload: what the marts,
-    export and dashboard flow tests read (built once a session; flow tests only, it starts
-    Prefect). Tests pass ``--db`` to the commands; the environment is restored afterwards."""
+def _build_full_warehouse(data_dir: Path, shared_data: Path) -> None:
+    """`deflator run --offline`, `deflator backfill`, the indices, the frontier rates and the
+    seed cost workload into ``data_dir`` (flow tests only: it starts Prefect)."""
     import duckdb
 
     from flows.cli import main
 
-    data_dir = tmp_path_factory.mktemp("deflator-full")
     db = data_dir / "deflator.duckdb"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DEFLATOR_DATA_DIR", str(data_dir))
@@ -75,20 +135,41 @@ def full_warehouse(tmp_path_factory, shared_data) -> Path:
         if not frontier:
             assert main(["rates", "frontier"]) == 0
         assert main(["cost", str(PROJECT_ROOT / "examples" / "seed_example.toml")]) == 0
-    return db
 
 
-# Fixtures built once a session are built once per xdist worker: keep every test that reads one
-# of them on the same worker (`make test` runs `--dist loadgroup`), so each is built once a run.
-_SHARED_WAREHOUSES = ("full_warehouse", "mart_warehouse")
+@pytest.fixture(scope="session")
+def full_warehouse(tmp_path_factory, shared_data) -> Path:
+    """The warehouse after `deflator run --offline` and `deflator backfill` on the recorded
+    data, with the indices, the frontier rates and the seed cost workload: what the marts,
+    export and dashboard flow tests read. Tests pass ``--db`` to the commands.
 
+    Built once a test run, whatever the number of xdist workers: the first worker to need it
+    builds it under a file lock in the run's shared temporary folder; every worker (the
+    builder too) then works on its own copy, so a test that writes cannot disturb another
+    worker and DuckDB's one-writer file lock is never contended.
+    """
+    import fcntl
+    import shutil
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into node ids
-def pytest_collection_modifyitems(config, items) -> None:
-    for item in items:
-        used = [name for name in _SHARED_WAREHOUSES if name in getattr(item, "fixturenames", ())]
-        if used:
-            item.add_marker(pytest.mark.xdist_group(used[0]))
+    # xdist: the run's base folder is the parent of each worker's; without xdist, its own.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = tmp_path_factory.getbasetemp()
+    shared_root = base.parent if worker else base
+    built = shared_root / "full-warehouse-built"
+    wait_for_prefect()
+    with open(shared_root / "full-warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait here while one builds
+        try:
+            if not (built / "BUILT").is_file():
+                shutil.rmtree(built, ignore_errors=True)
+                built.mkdir()
+                _build_full_warehouse(built, shared_data)
+                (built / "BUILT").write_text("ok\n")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    data_dir = tmp_path_factory.mktemp("deflator-full")
+    shutil.copytree(built, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("BUILT"))
+    return data_dir / "deflator.duckdb"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

@@ -10,6 +10,7 @@ child process are in tests/test_query_sandbox.py.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 import duckdb
@@ -29,12 +30,21 @@ FILES = "cannot read or write files outside the warehouse"
 READS_FILES = "reads files, and `deflator query` reads only the warehouse"
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "w.duckdb"
+@pytest.fixture(scope="module")
+def db_built(tmp_path_factory):
+    """One warehouse with one run, built once for the module (migrations take ~0.2 s)."""
+    path = tmp_path_factory.mktemp("safe-query") / "w.duckdb"
     con = connect(path)
     load_run(con, "run1", "offline", at(1), [outcome([obs("a", "2.5", at(1))], at(1))])
     con.close()
+    return path
+
+
+@pytest.fixture
+def db(db_built, tmp_path):
+    """A private copy of that warehouse for each test: a refusal that failed would show."""
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(db_built, path)
     return path
 
 
