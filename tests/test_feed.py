@@ -8,7 +8,9 @@ http_server.py); a server that answers 500 or is down leaves the night green.
 from __future__ import annotations
 
 import json
+import os
 import socket
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -303,3 +305,21 @@ def test_a_failing_webhook_leaves_the_night_green(night_env, monkeypatch, capsys
     assert "webhook: FAILED after 3 attempt(s)" in out
     assert ("ConnectError" in out) if down else ("HTTP 500" in out and posts == 3)
     assert_valid_atom(night_env / "feeds" / "feed.atom", 3)
+
+
+def test_a_feed_whose_items_did_not_change_is_not_rewritten(tmp_path):
+    write_feeds(ITEMS, tmp_path)
+    moonshot = tmp_path / "providers" / "moonshot.atom"
+    openai = tmp_path / "providers" / "openai.json"
+    before = {p: p.stat().st_mtime_ns for p in (moonshot, openai, tmp_path / "feed.atom")}
+    os.utime(moonshot, ns=(1, 1))  # mark the files: a rewrite would give them a new time
+    os.utime(openai, ns=(1, 1))
+    cheaper = replace(ITEMS[2], new_price=Decimal("6"))  # the moonshot item changes
+    write_feeds([ITEMS[0], ITEMS[1], cheaper, ITEMS[3]], tmp_path)
+    assert openai.stat().st_mtime_ns == 1  # openai's items are the same: left as they were
+    assert moonshot.stat().st_mtime_ns != 1  # rewritten, with the new price
+    assert "6 CNY per 1M tokens" in assert_valid_atom(moonshot, 1).entries[0].title
+    assert (tmp_path / "feed.atom").stat().st_mtime_ns >= before[tmp_path / "feed.atom"]
+    (tmp_path / "providers" / "openai.json").unlink()  # a missing file is always written
+    write_feeds([ITEMS[0], ITEMS[1], cheaper, ITEMS[3]], tmp_path)
+    assert_valid_json_feed(openai, 3)
