@@ -33,32 +33,32 @@ from warehouse.indices.jevons import BASE, IndexPoint, bilateral_jevons, log_pri
 WINDOW = 13
 
 
-class _Bilaterals:
-    """Log Jevons bilaterals between period positions, computed once and cached."""
+def _log_bilaterals(logs: Sequence[Mapping[str, float]], window: int) -> list[list[float]]:
+    """ln P_J(s, t) for every pair of positions at most ``window - 1`` apart (NaN when the two
+    periods share no item; 0 on the diagonal of a priced period), as a dense matrix.
 
-    def __init__(self, logs: Sequence[Mapping[str, float]]):
-        self._logs = logs
-        self._cache: dict[tuple[int, int], float] = {}
+    Only pairs inside one window are ever read, so only those are computed; a list of lists
+    read with plain indexing keeps the GEKS loops below out of method calls (they read a
+    million entries for the recorded data's series).
+    """
+    n = len(logs)
+    matrix = [[math.nan] * n for _ in range(n)]
+    for s in range(n):
+        row = matrix[s]
+        row[s] = 0.0 if logs[s] else math.nan
+        for t in range(s + 1, min(n, s + window)):
+            ratio, _ = bilateral_jevons(logs[s], logs[t])
+            value = math.log(ratio) if ratio == ratio else math.nan
+            row[t] = value
+            matrix[t][s] = -value
+    return matrix
 
-    def log_index(self, s: int, t: int) -> float:
-        """ln P_J(s, t), NaN when the two periods share no item."""
-        if s == t:
-            return 0.0 if self._logs[s] else math.nan
-        key = (min(s, t), max(s, t))
-        if key not in self._cache:
-            ratio, _ = bilateral_jevons(self._logs[key[0]], self._logs[key[1]])
-            self._cache[key] = math.log(ratio) if ratio == ratio else math.nan
-        value = self._cache[key]
-        return value if s < t else -value
 
-
-def _geks_log(bilaterals: _Bilaterals, window: Sequence[int], s: int, t: int) -> float:
-    """ln P_W(s, t): the mean over pivots of ln P_J(s, l) + ln P_J(l, t)."""
-    terms = []
-    for pivot in window:
-        total = bilaterals.log_index(s, pivot) + bilaterals.log_index(pivot, t)
-        if not math.isnan(total):
-            terms.append(total)
+def _geks_log(matrix: list[list[float]], window: Sequence[int], s: int, t: int) -> float:
+    """ln P_W(s, t): the mean over pivots of ln P_J(s, l) + ln P_J(l, t) (pivots whose sum is
+    NaN left out)."""
+    from_s = matrix[s]
+    terms = [total for p in window if (total := from_s[p] + matrix[p][t]) == total]
     return math.fsum(terms) / len(terms) if terms else math.nan
 
 
@@ -88,7 +88,7 @@ def geks_of_logs(
     if not order:
         return []
     logs = [by_period.get(period, {}) for period in order]
-    bilaterals = _Bilaterals(logs)
+    bilaterals = _log_bilaterals(logs, window)
     log_levels: list[float] = []
     first_window = list(range(min(window, len(order))))
     for t in first_window:
