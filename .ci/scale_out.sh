@@ -2,7 +2,7 @@
 # CI: scale-out for real (README "Scale-out"). Starts a PostgreSQL 15 cluster (Debian's, as the
 # postgres user, on 127.0.0.1, in a temporary folder), a Prefect server on it and two process
 # workers; runs the offline nightly across them on a DuckLake and compares it with the embedded
-# single-process run; then 4 writer processes x 50 loads and a reader on one DuckLake.
+# single-process run; then 4 writer processes x 25 loads and a reader on one DuckLake.
 # Everything it starts is stopped again (tests/services.py). Bounded: 5 minutes at most.
 set -euo pipefail
 cd "$(dirname "$0")/.."

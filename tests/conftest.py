@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,14 +50,27 @@ PREFECT_SERVER = [sys.executable, "-m", "prefect", "server", "start"]
 
 def pytest_configure(config) -> None:
     global _SESSION_SERVER
+    if not hasattr(config, "workerinput"):  # the controller, or a run without xdist
+        os.environ["DEFLATOR_TEST_RUN_DIR"] = tempfile.mkdtemp(prefix="deflator-test-run-")
     if hasattr(config, "workerinput") or os.environ.get("DEFLATOR_TEST_EPHEMERAL_PREFECT"):
         return  # an xdist worker (the controller started it), or asked to run without one
     from tests.services import free_port
 
     port = free_port()
     log = (_PREFECT_HOME / "session-server.log").open("wb")
+    # Flows only run against it: the services that schedule, watch and archive runs stay off
+    # (test_serve.py starts a full server of its own). Measured: ~30 s of CPU a test run.
+    services = {
+        f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false"
+        for name in (
+            "SCHEDULER", "LATE_RUNS", "FOREMAN", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS",
+            "REPOSSESSOR", "CLEANUP_RECONCILER", "TRIGGERS", "EVENT_PERSISTER",
+            "TASK_RUN_RECORDER",
+        )
+    }  # fmt: skip
     _SESSION_SERVER = subprocess.Popen(
         [*PREFECT_SERVER, "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, **services},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -65,12 +79,18 @@ def pytest_configure(config) -> None:
 
 
 def pytest_unconfigure(config) -> None:
+    if _FULL_BUILD is not None and _FULL_BUILD.poll() is None:  # the run ended early
+        os.killpg(_FULL_BUILD.pid, signal.SIGKILL)
+        _FULL_BUILD.wait()
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop("DEFLATOR_TEST_RUN_DIR", ""), ignore_errors=True)
     if _SESSION_SERVER is not None and _SESSION_SERVER.poll() is None:
         os.killpg(_SESSION_SERVER.pid, signal.SIGTERM)
         try:
             _SESSION_SERVER.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(_SESSION_SERVER.pid, signal.SIGKILL)
+    shutil.rmtree(_PREFECT_HOME, ignore_errors=True)  # this process's own (a worker's too)
 
 
 _SERVER_ANSWERED = False
@@ -109,32 +129,44 @@ def mart_warehouse(tmp_path_factory) -> Path:
     return build_small_warehouse(tmp_path_factory.mktemp("marts") / "w.duckdb")
 
 
-def _build_full_warehouse(data_dir: Path, shared_data: Path) -> None:
-    """`deflator run --offline`, `deflator backfill`, the indices, the frontier rates and the
-    seed cost workload into ``data_dir`` (flow tests only: it starts Prefect)."""
-    import duckdb
+_FULL_BUILD: subprocess.Popen[bytes] | None = None
 
-    from flows.cli import main
 
-    db = data_dir / "deflator.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DEFLATOR_DATA_DIR", str(data_dir))
-        patch.setenv("DEFLATOR_SHARED_DATA", str(shared_data))
-        patch.delenv("DEFLATOR_DB", raising=False)
-        patch.delenv("DEFLATOR_ARCHIVE", raising=False)
-        assert main(["run", "--offline"]) == 0
-        assert main(["backfill"]) == 0
-        con = duckdb.connect(str(db), read_only=True)
-        indices, frontier = con.execute(
-            "select (select count(*) from index_values), "
-            "(select count(*) from decline_rates where kind = 'frontier')"
-        ).fetchone()
-        con.close()
-        if not indices:  # the runs rebuild them when flows/derived.py is in place
-            assert main(["indices"]) == 0
-        if not frontier:
-            assert main(["rates", "frontier"]) == 0
-        assert main(["cost", str(PROJECT_ROOT / "examples" / "seed_example.toml")]) == 0
+def _run_dir() -> Path:
+    """A folder shared by every process of this test run (xdist workers included)."""
+    return Path(os.environ["DEFLATOR_TEST_RUN_DIR"])
+
+
+def _start_full_warehouse_build() -> None:
+    """Start tests/full_warehouse.py in the background, once a run (whichever worker is
+    first; the others find the marker)."""
+    import fcntl
+
+    global _FULL_BUILD
+    with open(_run_dir() / "full-warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        started = _run_dir() / "full-warehouse.started"
+        if started.exists():
+            return
+        started.write_text(str(os.getpid()))
+        log = (_run_dir() / "full-warehouse.log").open("wb")
+        _FULL_BUILD = subprocess.Popen(
+            [sys.executable, "-m", "tests.full_warehouse", str(_run_dir() / "full-warehouse")],
+            cwd=PROJECT_ROOT,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(PROJECT_ROOT),
+                "DEFLATOR_SHARED_DATA": str(SHARED_DATA),
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if any("full_warehouse" in getattr(item, "fixturenames", ()) for item in items):
+        _start_full_warehouse_build()
 
 
 @pytest.fixture(scope="session")
@@ -143,32 +175,25 @@ def full_warehouse(tmp_path_factory, shared_data) -> Path:
     data, with the indices, the frontier rates and the seed cost workload: what the marts,
     export and dashboard flow tests read. Tests pass ``--db`` to the commands.
 
-    Built once a test run, whatever the number of xdist workers: the first worker to need it
-    builds it under a file lock in the run's shared temporary folder; every worker (the
-    builder too) then works on its own copy, so a test that writes cannot disturb another
-    worker and DuckDB's one-writer file lock is never contended.
+    Built once a test run (tests/full_warehouse.py, started in the background when the tests
+    are collected); each worker then works on its own copy, so a test that writes cannot
+    disturb another worker and DuckDB's one-writer file lock is never contended.
     """
-    import fcntl
-    import shutil
+    import time
 
-    # xdist: the run's base folder is the parent of each worker's; without xdist, its own.
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    base = tmp_path_factory.getbasetemp()
-    shared_root = base.parent if worker else base
-    built = shared_root / "full-warehouse-built"
-    wait_for_prefect()
-    with open(shared_root / "full-warehouse.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait here while one builds
-        try:
-            if not (built / "BUILT").is_file():
-                shutil.rmtree(built, ignore_errors=True)
-                built.mkdir()
-                _build_full_warehouse(built, shared_data)
-                (built / "BUILT").write_text("ok\n")
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    from tests.full_warehouse import BUILT, FAILED
+
+    _start_full_warehouse_build()  # a no-op once started (e.g. by collection)
+    built = _run_dir() / "full-warehouse"
+    deadline = time.monotonic() + 300
+    while not (built / BUILT).is_file():
+        if (built / FAILED).is_file():
+            pytest.fail(f"building the recorded warehouse failed:\n{(built / FAILED).read_text()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"the recorded warehouse was not built in 300 s: {_run_dir()}")
+        time.sleep(0.2)
     data_dir = tmp_path_factory.mktemp("deflator-full")
-    shutil.copytree(built, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("BUILT"))
+    shutil.copytree(built, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(BUILT))
     return data_dir / "deflator.duckdb"
 
 

@@ -15,10 +15,14 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.warehouse_utils import TABLES
 from warehouse.connection import connect
 from warehouse.snapshot import snapshot_path
+
+# A system test (`make test-system`, and CI): not in the `make test` loop.
+pytestmark = pytest.mark.system
 
 PROJECT = Path(__file__).resolve().parent.parent
 ROWS = 130_000

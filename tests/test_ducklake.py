@@ -23,6 +23,9 @@ from warehouse.extensions import ExtensionMissing, install_extensions
 from warehouse.load import load_run
 from warehouse.snapshot import connect_reader, publish_snapshot
 
+# A system test (`make test-system`, and CI): not in the `make test` loop.
+pytestmark = pytest.mark.system
+
 
 @pytest.fixture(scope="session")
 def extension_dir(tmp_path_factory) -> Path:

@@ -40,7 +40,8 @@ from scrapers.collect import PageCollector
 from tests.http_server import Action, Reply, ScriptedServer
 from warehouse.snapshot import snapshot_path
 
-pytestmark = pytest.mark.flow
+# A system test (`make test-system`, and CI): not in the `make test` loop.
+pytestmark = [pytest.mark.flow, pytest.mark.system]
 
 MAX_BYTES = 64 * 1024
 TIMEOUT_S = 1.0

@@ -17,6 +17,9 @@ import pytest
 from flows.cli import main
 from warehouse.connection import connect
 
+# A system test (`make test-system`, and CI): not in the `make test` loop.
+pytestmark = pytest.mark.system
+
 PROJECT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT)}
 ROWS = 5_000

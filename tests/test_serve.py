@@ -23,6 +23,9 @@ from flows.cli import main
 from flows.prefect_server import is_healthy, wait_healthy
 from flows.schedule import next_runs
 
+# A system test (`make test-system`, and CI): not in the `make test` loop.
+pytestmark = pytest.mark.system
+
 PROJECT = Path(__file__).resolve().parent.parent
 CRON = "0 3 * * *"
 ZONE = "Europe/Berlin"

@@ -12,6 +12,9 @@ from flows.cli import main
 from warehouse.backends import DuckLake
 from warehouse.extensions import install_extensions
 
+# A system test (`make test-system`, and CI): not in the `make test` loop.
+pytestmark = pytest.mark.system
+
 
 @pytest.fixture(scope="module")
 def extension_dir(tmp_path_factory):
