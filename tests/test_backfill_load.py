@@ -331,3 +331,30 @@ def test_models_unmatched_report(loaded, capsys) -> None:
     rows = capsys.readouterr().out.strip().splitlines()
     assert len(rows) == identity.unmatched + 1
     assert all(",gpt-4o," not in row for row in rows)
+
+
+def test_openrouters_two_weeks_at_the_batch_price_are_held_back(con) -> None:
+    """The 64 unit-slip quarantines of the OpenRouter captures are one real upstream error:
+    from 2026-08-02 to 08-17 OpenRouter listed GPT-5.6 Luna and Luna Pro at $0.10 / $0.60 per
+    1M tokens, a tenth of its earlier $1 / $6 and the same as the batch price; OpenAI's own
+    page (capture of 2026-08-21) and simonw's record (from 2026-07-30) say $0.20 / $1.20, and
+    OpenRouter listed $0.20 / $1.20 from 08-20. The guard held every one of them back."""
+    rows = con.execute(
+        "select sku, tier, component, count(*), min(price), max(price), "
+        "min(observed_at)::date::varchar, max(observed_at)::date::varchar from quarantine "
+        "where source = 'page_history_aggregators' and reason like 'unit slip%' "
+        "group by all order by all"
+    ).fetchall()
+    assert {r[0] for r in rows} == {"openai/gpt-5.6-luna", "openai/gpt-5.6-luna-pro"}
+    assert sum(r[3] for r in rows) == 64
+    assert all((r[6], r[7]) == ("2026-08-02", "2026-08-17") for r in rows)
+    standard_input = [r for r in rows if r[1] == "standard" and r[2] == "input"]
+    assert [(r[0], r[4], r[5]) for r in standard_input] == [
+        ("openai/gpt-5.6-luna", Decimal("0.1"), Decimal("0.1")),
+        ("openai/gpt-5.6-luna-pro", Decimal("0.1"), Decimal("0.1")),
+    ]
+    # What OpenAI published: the standard input price of its own page, stored.
+    assert con.execute(
+        "select price from price_history where source = 'page_history' and sku = 'gpt-5.6-luna' "
+        "and component = 'input' and tier = 'standard'"
+    ).fetchall() == [(Decimal("0.2"),)]

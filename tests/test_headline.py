@@ -77,7 +77,7 @@ def test_headline_rows_by_hand(tmp_path):
         ("llm", "matched-model", False),
         ("llm", "hedonic", False),
         ("compute", "matched-model", True),
-        ("energy", "matched-model", True),
+        ("energy", "matched-model", False),  # no rate: nothing to quote
         ("data", "matched-model", True),
     ]
     frontier = rows[("llm", "frontier")]
@@ -120,11 +120,13 @@ def test_rates_headline_command(tmp_path, capsys):
     assert main(["--db", str(db), "rates", "headline", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     quoted = {r["leg"]: r for r in rows if r["quote"]}
-    assert set(quoted) == {"llm", "compute", "energy", "data"}
+    assert set(quoted) == {"llm", "compute", "data"}  # energy has no index: not published
     assert quoted["llm"]["measure"] == "frontier" and quoted["llm"]["factor_per_year"] == 9.0
     assert main(["--db", str(db), "rates", "headline"]) == 0
     table = capsys.readouterr().out
     assert "median of 4 thresholds" in table and "LLM tokens: They measure" in table
+    energy = next(line for line in table.splitlines() if line.startswith("energy"))
+    assert "not published" in energy and "no rate: index not built" in energy
 
 
 # --- On the recorded data ---------------------------------------------------------------------
@@ -154,3 +156,5 @@ def test_headline_of_the_recorded_data(full_warehouse, capsys):
     # price no longer runs to 2021) no window reaches 5: no rate to quote.
     assert data["segment"] == "all"
     assert data["factor_per_year"] is None
+    assert data["quote"] is False  # nothing to quote: the table says "not published"
+    assert "no rate: no month with 5 items" in data["note"]

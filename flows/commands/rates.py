@@ -285,7 +285,8 @@ def _headline(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "table":
         table = [
             [
-                *row[:2], "quote" if row[2] else "", *row[3:9], *(_g(v) for v in row[9:12]),
+                *row[:2], "quote" if row[2] else ("not published" if row[9] is None else ""),
+                *row[3:9], *(_g(v) for v in row[9:12]),
                 "" if row[12] is None else f"{row[12]:.1f}",
                 row[13] if row[9] is None else row[13].split(";")[0],
             ]

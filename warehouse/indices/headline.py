@@ -150,8 +150,8 @@ def frontier_headline(con: duckdb.DuckDBPyConnection, min_points: int = MIN_ITEM
     """The median frontier rate over thresholds with at least ``min_points`` points."""
     rows = [r for r in con.execute(_FRONTIER_SQL).fetchall() if r[1] >= min_points]
     if not rows:
-        return HeadlineRate(
-            "llm", "frontier", True, None, None, "frontier", None, None, 0, None, None, None,
+        return HeadlineRate(  # nothing to quote: quote is false, the note says why
+            "llm", "frontier", False, None, None, "frontier", None, None, 0, None, None, None,
             None, f"no rate: no frontier threshold with {min_points} points "
             "(run `deflator rates frontier`)",
         )  # fmt: skip
@@ -190,6 +190,8 @@ def headline_rates(con: duckdb.DuckDBPyConnection) -> list[HeadlineRate]:
             tried.append(f"{segment}: {row.note}")
         if tried and row.factor_per_year is not None:
             row = replace(row, note=f"{row.note}; not {'; '.join(tried)}")
+        if row.factor_per_year is None:  # no series has a rate: the leg has none to quote
+            row = replace(row, quote=False)
         rows.append(row)
     return rows
 

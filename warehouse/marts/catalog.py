@@ -366,7 +366,12 @@ MARTS: tuple[Mart, ...] = (
         columns=(
             LEG,
             _c("measure", "VARCHAR", "`frontier`, `matched-model` or `hedonic`"),
-            _c("quote", "BOOLEAN", "the rate to quote for this leg"),
+            _c(
+                "quote",
+                "BOOLEAN",
+                "the rate to quote for this leg; false for the measures shown beside it and "
+                "for a leg with no rate (`note` says why)",
+            ),
             _c("index", "VARCHAR", "the index (NULL for the frontier)"),
             _c("segment", "VARCHAR", "index segment, or `median of N thresholds`"),
             _c("method", "VARCHAR", "`geks`, `hedonic` or `frontier`"),
