@@ -227,15 +227,21 @@ def test_cost_examples_print_calibrated_bands(full_warehouse, capsys):
             int(line.split()[0]): [Decimal(v.strip("$").replace(",", "")) for v in line.split()[1:]]
             for line in out.split("months               P")[1].split("\n\n")[0].splitlines()[1:]
         }
-        assert rows[0][0] == rows[0][1] == rows[0][2]
+        assert rows[0][0] == rows[0][1] == rows[0][2] == rows[0][3]
         for months in (6, 12, 24):
-            central, low, high = rows[months]
+            central, _rate_only, low, high = rows[months]
             assert low <= central <= high, (name, months)
         if name == "llm_assistant":
             # $360 today; the frontier never rises, so the band stops at today's cost.
-            assert rows[0][0] == Decimal("360.00") and rows[24][2] == Decimal("360.00")
-            assert rows[24][0] > Decimal("10")  # bias-corrected: not $0.85
+            assert rows[0][0] == Decimal("360.00") and rows[24][3] == Decimal("360.00")
+            assert rows[24][0] > Decimal("10")  # bias-corrected: not $0.85 ...
+            assert rows[24][1] < Decimal("1")  # ... which the rate alone gives
         if name == "h100_training":
             # GPU prices moved −44% and +40% in a year: the 12-month band is tens of percent.
-            low, high = rows[12][1] / rows[0][0], rows[12][2] / rows[0][0]
+            low, high = rows[12][2] / rows[0][0], rows[12][3] / rows[0][0]
             assert low < Decimal("0.75") and high > Decimal("1.1")
+            # Along the fitted rate (1.15x/yr) the bill falls; on history the pooled GPU
+            # projections ran 1.22x too low at 12 months (bias +0.088 log10), and the corrected
+            # centre rises: both are printed, and the correction is named.
+            assert rows[24][1] == Decimal("159535.03") < rows[0][0] < rows[24][0]
+            assert "bias +0.088 (realized ×1.22 the projection, the correction)" in out

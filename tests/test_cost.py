@@ -96,6 +96,8 @@ def test_projection_by_hand():
     assert rows[(6, "C")].cost == pytest.approx(Decimal("7.071067811865"), abs=Decimal("1e-12"))
     assert rows[(12, "E")].cost == Decimal("5") and rows[(12, "E")].factor_per_year is None
     assert rows[(0, "P")].cost == Decimal("15.25")
+    # No backtest calibration (a rate given in the workload): nothing to correct.
+    assert all(r.rate_only == r.cost for r in rows.values())
 
 
 def test_rates_given_in_the_workload_override_the_book():

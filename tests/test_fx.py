@@ -307,6 +307,8 @@ def test_cost_csv_in_cny_converts_every_amount(full_warehouse, capsys):
         assert yuan["currency"] == "CNY"
         expected = Decimal(str(dollars["cost"])) * Decimal("7.4326") / Decimal("1.1172")
         assert Decimal(str(yuan["cost"])) == expected.quantize(Decimal("1e-12"))
+        rate_only = Decimal(str(dollars["rate_only"])) * Decimal("7.4326") / Decimal("1.1172")
+        assert Decimal(str(yuan["rate_only"])) == rate_only.quantize(Decimal("1e-12"))
 
 
 def test_rates_load_and_convert_in_a_ducklake(history, tmp_path):

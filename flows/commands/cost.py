@@ -14,7 +14,9 @@ NAME = "cost"
 ORDER = 50
 HELP = "price a workload file: P = C + E + D today, and in 6, 12 and 24 months"
 
-COLUMNS = ["horizon_months", "leg", "cost", "low", "high", "factor_per_year", "basis"]
+COLUMNS = [
+    "horizon_months", "leg", "cost", "low", "high", "factor_per_year", "basis", "rate_only",
+]  # fmt: skip
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,16 +59,18 @@ def _report(workload, legs, rows, money=None, note: str = "") -> str:
     lines.append(f"P = C + E + D {dollars(total(legs)):>12}")
     lines += [
         "",
-        "projection (band: 5th..95th percentile of each leg's backtest errors, so that on "
-        "history 90% of realized values fell inside; a rate given in the workload: its own "
-        "interval)",
+        "projection: P along each leg's fitted rate, corrected by the median error of that "
+        "rate's projections on history (its backtest bias); 'rate only' without the "
+        "correction; low..high: 5th..95th percentile of the backtest errors, so that on "
+        "history 90% of realized values fell inside (a rate given in the workload: its own "
+        "interval, no correction)",
     ]
-    lines.append(f"{'months':>6}  {'P':>14}  {'low':>14}  {'high':>14}")
+    lines.append(f"{'months':>6}  {'P':>14}  {'rate only':>14}  {'low':>14}  {'high':>14}")
     for row in rows:
         if row.leg == "P":
             lines.append(
-                f"{row.horizon_months:>6}  {dollars(row.cost):>14}  {dollars(row.low):>14}  "
-                f"{dollars(row.high):>14}"
+                f"{row.horizon_months:>6}  {dollars(row.cost):>14}  "
+                f"{dollars(row.rate_only):>14}  {dollars(row.low):>14}  {dollars(row.high):>14}"
             )
     lines += ["", "rates:"]
     for leg in legs:
@@ -121,6 +125,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 *(_round(convert(v)) for v in (r.cost, r.low, r.high)),
                 r.factor_per_year,
                 r.basis,
+                _round(convert(r.rate_only)),
             ]
             + ([shown.currency] if shown is not None else [])
             for r in rows

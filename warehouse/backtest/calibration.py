@@ -58,7 +58,8 @@ class Calibration:
             f"backtest {self.method} ({_series(self.series)}), {s.horizon} months ahead, "
             f"{s.n} forecasts {s.first_origin:%Y-%m}..{s.last_origin:%Y-%m}: median error "
             f"×{10**s.median_abs_error:.3g} ({s.median_abs_error:.3f} log10), bias "
-            f"{s.bias:+.3f}; {s.coverage_fit_band:.0%} inside the fit's 90% interval, "
+            f"{s.bias:+.3f} (realized ×{10**s.bias:.3g} the projection, the correction); "
+            f"{s.coverage_fit_band:.0%} inside the fit's 90% interval, "
             f"{s.coverage_calibrated:.0%} inside the calibrated band "
             f"×{10**s.band_low:.3g}..×{10**s.band_high:.3g}{_realtime(s)}"
         )

@@ -64,6 +64,9 @@ class Projection:
     high: Decimal
     factor_per_year: float | None
     basis: str
+    # Along the fitted rate alone, before the backtest's bias correction: beside ``cost`` so a
+    # reader sees how much of the projection is the rate and how much the correction.
+    rate_only: Decimal | None = None
 
 
 def multiplier(factor_per_year: float, months: int) -> Decimal:
@@ -107,16 +110,19 @@ def project(legs: Sequence[LegCost], horizons: Sequence[int] = HORIZONS) -> list
         for leg in legs:
             if leg.rate is None or months == 0:
                 cost = leg.cost if months == 0 else leg.cost.quantize(_STORED)
-                low = high = cost
+                low = high = rate_only = cost
                 factor = leg.rate.factor_per_year if leg.rate else None
                 basis = leg.price_basis if months == 0 else "held constant: no decline rate"
             else:
                 cost, low, high = _projected(leg.cost, leg.rate, months)
+                rate_only = _scaled(leg.cost, leg.rate.factor_per_year, months)
                 factor = leg.rate.factor_per_year
                 basis = leg.rate.basis
                 if leg.rate.calibration is not None:  # csv/json rows carry it too
                     basis += f"; band: {leg.rate.calibration.describe(months)}"
-            at_horizon.append(Projection(months, leg.leg, cost, low, high, factor, basis))
+            at_horizon.append(
+                Projection(months, leg.leg, cost, low, high, factor, basis, rate_only)
+            )
         rows += at_horizon
         rows.append(
             Projection(
@@ -127,6 +133,7 @@ def project(legs: Sequence[LegCost], horizons: Sequence[int] = HORIZONS) -> list
                 sum((r.high for r in at_horizon), Decimal(0)),
                 None,
                 "P = C + E + D" if months == 0 else "sum of the legs; band: sum of their bands",
+                sum((r.rate_only for r in at_horizon), Decimal(0)),
             )
         )
     return rows
