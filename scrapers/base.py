@@ -71,6 +71,21 @@ class ParseResult:
         self.skipped.update(other.skipped)
 
 
+class PriceConflict(ValueError):
+    """One page gives two different prices for the same price key (sku, component, tier,
+    region…): the page fails as a whole, naming both cells, so the source keeps its previous
+    prices instead of storing either (docs/table-invariants.md).
+
+    Attributes:
+        result: What the page gave up to the failure, its problems naming every conflict (for
+            ``deflator parse`` to show them all), when the parser kept it; else None.
+    """
+
+    def __init__(self, message: str, result: ParseResult | None = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 @dataclass(frozen=True)
 class Source:
     """A source of prices: where to fetch, what was recorded, how to parse.

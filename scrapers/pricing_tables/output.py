@@ -17,16 +17,12 @@ from weakref import WeakKeyDictionary
 
 from schemas.enums import Currency
 from schemas.observation import GLOBAL_REGION, FetchedPage
-from scrapers.base import ParseResult
+from scrapers.base import ParseResult, PriceConflict
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.pricing_tables import page_tables
 from scrapers.pricing_tables.headers import Aliases
 from scrapers.pricing_tables.model import Table
 from scrapers.pricing_tables.reader import PriceCell, TableReading, read_table
-
-
-class PriceConflict(ValueError):
-    """One page gives two different prices for the same price key."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -58,7 +58,7 @@ from bs4 import BeautifulSoup, Tag
 from schemas.enums import Component, Currency
 from schemas.observation import GLOBAL_REGION
 from schemas.units import CanonicalUnit, NotAPrice, PriceParseError, parse_price, parse_unit
-from scrapers.base import ParseResult
+from scrapers.base import PriceConflict
 from scrapers.collect import PageCollector, round_to_stored_scale
 from scrapers.json_numbers import JsonNumber, published_text
 from scrapers.pricing_tables.headers import find_context_tiers, normalize
@@ -115,19 +115,6 @@ _NON_TOKEN = re.compile(
 def is_2026_layout(text: str) -> bool:
     """Whether a page is the 2026 Astro layout (pricing tables as ``astro-island`` props)."""
     return "<astro-island" in text and "content-switcher-pane" in text
-
-
-class PriceConflict(ValueError):
-    """One page gives two different prices for one (sku, component, tier): the page fails.
-
-    Attributes:
-        result: What the page gave up to the failure, its problems naming every conflict (for
-            ``deflator parse`` to show them all).
-    """
-
-    def __init__(self, message: str, result: ParseResult) -> None:
-        super().__init__(message)
-        self.result = result
 
 
 @dataclass(frozen=True)
