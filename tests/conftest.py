@@ -164,9 +164,25 @@ def _start_full_warehouse_build() -> None:
         )
 
 
+# Per-test limits (pytest-timeout, fixtures included) for the tests that may first wait for
+# something shared: the recorded warehouse being built beside the other tests (~45 s idle,
+# minutes on a busy machine) or the session's Prefect server starting (~11 s idle). Every
+# other test keeps pyproject's 120 s; PYTEST_TIMEOUT, when larger, wins everywhere.
+WAITS_FOR_WAREHOUSE_S = 600
+WAITS_FOR_PREFECT_S = 300
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     if any("full_warehouse" in getattr(item, "fixturenames", ()) for item in items):
         _start_full_warehouse_build()
+    floor = int(os.environ.get("PYTEST_TIMEOUT") or 0)
+    for item in items:
+        if item.get_closest_marker("timeout") is not None:
+            continue
+        if "full_warehouse" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(max(WAITS_FOR_WAREHOUSE_S, floor)))
+        elif item.get_closest_marker("flow") is not None:
+            item.add_marker(pytest.mark.timeout(max(WAITS_FOR_PREFECT_S, floor)))
 
 
 @pytest.fixture(scope="session")
