@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
@@ -82,6 +83,22 @@ def test_the_tour_shows_what_each_command_prints(full_warehouse, tmp_path):
     h100 = blocks["query --file examples/queries/h100_hour_by_provider.sql"]
     rows = {line.split()[0]: line.split()[1] for line in h100.splitlines()[2:]}
     assert rows["aws"] == "6.88" and rows["azure"] == "6.98" and rows["denvr"] == "2.1"
+    # The cheapest-model query reads USD list prices only: no price in another currency is
+    # of a model at GPT-4's level on the recorded data (so none is left out of its answer).
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (left_out,) = con.execute(
+            "select count(*) from prices_in_force p where valid_to is null and currency <> 'USD' "
+            "and model_id in (select model_id from benchmarks where benchmark = 'gpqa_diamond' "
+            "group by 1 having max(score) >= (select max(score) from benchmarks "
+            "where benchmark = 'gpqa_diamond' and model_id = 'gpt-4'))"
+        ).fetchone()
+        non_usd = con.execute(
+            "select count(*) from prices_in_force where valid_to is null and currency <> 'USD'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert left_out == 0 and non_usd > 0
     assert len(rows) == 11
     rates = {
         (line.split()[0], line.split()[1]): line

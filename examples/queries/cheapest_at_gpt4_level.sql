@@ -2,7 +2,10 @@
 -- GPT-4's level: the best GPQA Diamond score of the model gpt-4 (benchmarks). Today's price:
 -- the list price in force (prices_in_force, valid_to NULL: a first-party page beats an API,
 -- an aggregator, then a dataset), blended 3:1 input:output per 1M tokens as in Epoch AI's
--- study, or the blended price where a dataset gives only that.
+-- study, or the blended price where a dataset gives only that. USD list prices only: a price
+-- published in another currency (on the recorded data: a few CNY prices, none of a model at
+-- GPT-4's level; tests/test_docs.py checks) is not converted here; mart_current_prices has it
+-- in USD at the ECB rate of its date (price_usd, docs/currencies.md).
 WITH gpt4 AS (
     SELECT max(score) AS level
     FROM benchmarks
