@@ -173,16 +173,19 @@ WAITS_FOR_PREFECT_S = 300
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    if any("full_warehouse" in getattr(item, "fixturenames", ()) for item in items):
-        _start_full_warehouse_build()
     floor = int(os.environ.get("PYTEST_TIMEOUT") or 0)
+    needs_warehouse = False
     for item in items:
+        uses_warehouse = "full_warehouse" in getattr(item, "fixturenames", ())
+        needs_warehouse |= uses_warehouse
         if item.get_closest_marker("timeout") is not None:
             continue
-        if "full_warehouse" in getattr(item, "fixturenames", ()):
+        if uses_warehouse:
             item.add_marker(pytest.mark.timeout(max(WAITS_FOR_WAREHOUSE_S, floor)))
         elif item.get_closest_marker("flow") is not None:
             item.add_marker(pytest.mark.timeout(max(WAITS_FOR_PREFECT_S, floor)))
+    if needs_warehouse:
+        _start_full_warehouse_build()
 
 
 @pytest.fixture(scope="session")

@@ -19,11 +19,9 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from tests.warehouse_utils import at, obs, outcome
+from tests.warehouse_utils import one_run_warehouse
 from warehouse import query_sandbox
 from warehouse.backends import EmbeddedFile
-from warehouse.connection import connect
-from warehouse.load import load_run
 from warehouse.query_allowlist import (
     LIST_FILE,
     NOT_LISTED,
@@ -45,11 +43,7 @@ SLACK_S = 4
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sandbox") / "w.duckdb"
-    con = connect(path)
-    load_run(con, "run1", "offline", at(1), [outcome([obs("a", "2.5", at(1))], at(1))])
-    con.close()
-    return path
+    return one_run_warehouse(tmp_path_factory.mktemp("sandbox") / "w.duckdb")
 
 
 def query(db, capsys, sql: str, *options: str) -> tuple[int, str, str, float]:

@@ -17,9 +17,8 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from tests.warehouse_utils import at, obs, outcome
+from tests.warehouse_utils import one_run_warehouse
 from warehouse.connection import connect
-from warehouse.load import load_run
 from warehouse.safe_query import QueryRefused, check_statement, harden, prepare
 
 NEVER_ENDS = (
@@ -33,11 +32,7 @@ READS_FILES = "reads files, and `deflator query` reads only the warehouse"
 @pytest.fixture(scope="module")
 def db_built(tmp_path_factory):
     """One warehouse with one run, built once for the module (migrations take ~0.2 s)."""
-    path = tmp_path_factory.mktemp("safe-query") / "w.duckdb"
-    con = connect(path)
-    load_run(con, "run1", "offline", at(1), [outcome([obs("a", "2.5", at(1))], at(1))])
-    con.close()
-    return path
+    return one_run_warehouse(tmp_path_factory.mktemp("safe-query") / "w.duckdb")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 
@@ -90,3 +91,14 @@ def history(con: duckdb.DuckDBPyConnection, sku: str, component: str = "input") 
         "WHERE sku = ? AND component = ? ORDER BY valid_from",
         [sku, component],
     ).fetchall()
+
+
+def one_run_warehouse(path: Path) -> Path:
+    """A new warehouse at ``path`` holding one offline run of one price (sku ``a``, $2.5)."""
+    from warehouse.connection import connect
+    from warehouse.load import load_run
+
+    con = connect(path)
+    load_run(con, "run1", "offline", at(1), [outcome([obs("a", "2.5", at(1))], at(1))])
+    con.close()
+    return path
